@@ -1,0 +1,178 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/mcpcert/mcpcert/analyzers/all"
+	"github.com/mcpcert/mcpcert/internal/report"
+	"github.com/mcpcert/mcpcert/internal/scan"
+	"github.com/mcpcert/mcpcert/internal/source"
+	"github.com/mcpcert/mcpcert/internal/workspace"
+	"github.com/mcpcert/mcpcert/rules"
+)
+
+// ScanOptions are the flags of `mcpcert scan`.
+type ScanOptions struct {
+	Format      string
+	Output      string
+	FailOn      string
+	Offline     bool
+	OSVDB       string
+	Subdir      string
+	NPMRegistry string
+	PyPIURL     string
+	GoProxy     string
+	GoSumDB     string
+	Timeout     time.Duration
+	Budget      time.Duration
+	Source      source.Limits
+	Workspace   workspace.Limits
+}
+
+// failOnLevels are the accepted --fail-on values, most permissive first.
+var failOnLevels = []string{"none", "info", "low", "medium", "high", "critical"}
+
+// AddFlags binds the options to a flag set.
+func (o *ScanOptions) AddFlags(fs *pflag.FlagSet) {
+	o.Source = source.DefaultLimits()
+	o.Workspace = workspace.DefaultLimits()
+	fs.StringVarP(&o.Format, "format", "f", "text", "report format: "+strings.Join(report.Formats(), ", "))
+	fs.StringVarP(&o.Output, "output", "o", "", "write the report to this file instead of stdout")
+	fs.StringVar(&o.FailOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: "+strings.Join(failOnLevels, ", "))
+	fs.BoolVar(&o.Offline, "offline", false, "no network access at all: local sources only, vulnerability matching from --osv-db")
+	fs.StringVar(&o.OSVDB, "osv-db", "", "directory of offline OSV databases (see `mcpcert db download`); required with --offline")
+	fs.StringVar(&o.Subdir, "subdir", "", "analyse only this subdirectory of the source (monorepos)")
+	fs.StringVar(&o.NPMRegistry, "npm-registry", "https://registry.npmjs.org", "npm registry used to fetch npm: sources and resolve npm dependencies")
+	fs.StringVar(&o.PyPIURL, "pypi-url", "https://pypi.org", "PyPI base URL used to fetch pypi: sources and resolve Python dependencies")
+	fs.StringVar(&o.GoProxy, "go-proxy", "https://proxy.golang.org", "Go module proxy used to fetch go: sources")
+	fs.StringVar(&o.GoSumDB, "go-sumdb", "", `Go checksum database URL ("off" skips the check; default: the proxy's sum.golang.org endpoint)`)
+	fs.DurationVar(&o.Timeout, "timeout", 30*time.Minute, "overall time limit")
+	fs.DurationVar(&o.Budget, "analyzer-timeout", 10*time.Minute, "time budget of each analyzer; one that overruns makes the scan incomplete")
+	fs.Int64Var(&o.Source.MaxTotalBytes, "max-archive-bytes", o.Source.MaxTotalBytes, "largest total size an archive may unpack to")
+	fs.IntVar(&o.Source.MaxFiles, "max-archive-files", o.Source.MaxFiles, "most entries an archive may have")
+	fs.Int64Var(&o.Source.MaxRatio, "max-compression-ratio", o.Source.MaxRatio, "largest unpacked/packed size ratio an archive may have")
+	fs.Int64Var(&o.Workspace.MaxFileBytes, "max-file-bytes", o.Workspace.MaxFileBytes, "largest file analysed; larger files are a coverage gap")
+}
+
+func scanCommand(s Streams, logger func() (*slog.Logger, error)) *cobra.Command {
+	o := &ScanOptions{}
+	cmd := &cobra.Command{
+		Use:   "scan SOURCE",
+		Short: "Fetch a release safely and analyse it",
+		Long: `Fetch a release safely and analyse it without executing it.
+
+SOURCE is one of:
+  ./path/to/server                    a directory
+  server-1.2.0.tgz                    .tgz .tar.gz .tar .zip .mcpb .dxt .whl
+  npm:@scope/name@1.2.3               an exact npm version
+  pypi:name==1.2.3                    an exact PyPI version (sdist preferred)
+  go:github.com/org/server@v1.2.3     a Go module version from the module proxy
+  git+https://host/org/repo@REF       a git commit, tag or branch (--subdir for monorepos)`,
+		Example: `  mcpcert scan ./my-server
+  mcpcert scan npm:@modelcontextprotocol/server-filesystem@2026.8.31 --format sarif -o results.sarif
+  mcpcert scan server.mcpb --offline --osv-db ~/.cache/mcpcert/osv`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			log, err := logger()
+			if err != nil {
+				return err
+			}
+			return o.Run(cmd.Context(), args[0], s, log)
+		},
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// Run scans ref and writes the report.
+func (o *ScanOptions) Run(ctx context.Context, ref string, s Streams, log *slog.Logger) error {
+	if !slices.Contains(report.Formats(), o.Format) {
+		return usageErrorf("--format %q: want one of %s", o.Format, strings.Join(report.Formats(), ", "))
+	}
+	if !slices.Contains(failOnLevels, o.FailOn) {
+		return usageErrorf("--fail-on %q: want one of %s", o.FailOn, strings.Join(failOnLevels, ", "))
+	}
+	if o.Offline && o.OSVDB == "" {
+		return usageErrorf("--offline needs --osv-db DIR (download one with `mcpcert db download --dir DIR`)")
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	client := scan.DefaultHTTPClient()
+	res, err := scan.Run(ctx, ref, scan.Options{
+		Analyzers: all.Analyzers(),
+		Source: source.Options{
+			Limits:      o.Source,
+			NPMRegistry: o.NPMRegistry,
+			PyPIURL:     o.PyPIURL,
+			GoProxy:     o.GoProxy,
+			GoSumDBURL:  o.GoSumDB,
+			Subdir:      o.Subdir,
+		},
+		Limits:      o.Workspace,
+		Budget:      o.Budget,
+		Offline:     o.Offline,
+		OSVDBDir:    o.OSVDB,
+		HTTPClient:  client,
+		NPMRegistry: o.NPMRegistry,
+		PyPIURL:     o.PyPIURL,
+		Logger:      log,
+	})
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return withCode(ExitIncomplete, fmt.Errorf("scan timed out after %s: %w", o.Timeout, err))
+		}
+		return withCode(ExitUsage, err)
+	}
+	set, err := rules.Default()
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	color := o.Output == "" && s.OutIsTTY && !s.ColorDenied
+	if err := report.Write(&buf, o.Format, res.Report, report.Options{Rules: set.All(), Color: color}); err != nil {
+		return err
+	}
+	// Last line of defence: no rendering may carry a secret found in this scan.
+	out := res.Redactor.Bytes(buf.Bytes())
+	if o.Output != "" {
+		if err := os.WriteFile(o.Output, out, 0o644); err != nil {
+			return err
+		}
+	} else if _, err := s.Out.Write(out); err != nil {
+		return err
+	}
+	return verdict(res.Report, o.FailOn, log)
+}
+
+// verdict turns a report into the exit code of the scan.
+func verdict(r *report.Report, failOn string, log *slog.Logger) error {
+	if failOn != "none" {
+		threshold := report.SeverityRank(failOn)
+		n := 0
+		for _, f := range r.Findings {
+			if report.SeverityRank(f.Severity) >= threshold {
+				n++
+			}
+		}
+		if n > 0 {
+			log.Warn("findings at or above --fail-on", "count", n, "fail-on", failOn)
+			return withCode(ExitFindings, nil)
+		}
+	}
+	if r.Status != report.StatusComplete {
+		log.Warn("scan incomplete: see the engines' outcomes and coverage gaps in the report")
+		return withCode(ExitIncomplete, nil)
+	}
+	return nil
+}

@@ -1,0 +1,171 @@
+// Package scan is the certification pipeline's library entry point: fetch
+// the release, read it once, run the analyzers, and assemble the report. It
+// is the only place that knows that order; the CLI and (later) batch mode
+// call it.
+package scan
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/mcpcert/mcpcert/analyzers/analysis"
+	"github.com/mcpcert/mcpcert/analyzers/depvuln"
+	"github.com/mcpcert/mcpcert/internal/buildinfo"
+	"github.com/mcpcert/mcpcert/internal/driver"
+	"github.com/mcpcert/mcpcert/internal/report"
+	"github.com/mcpcert/mcpcert/internal/source"
+	"github.com/mcpcert/mcpcert/internal/workspace"
+	"github.com/mcpcert/mcpcert/rules"
+)
+
+// Options configure a scan.
+type Options struct {
+	Analyzers []*analysis.Analyzer
+	Source    source.Options
+	Limits    workspace.Limits
+	// Budget is each analyzer's time budget.
+	Budget   time.Duration
+	Offline  bool
+	OSVDBDir string
+	// HTTPClient is used for every network access.
+	HTTPClient  *http.Client
+	NPMRegistry string
+	PyPIURL     string
+	TempDir     string
+	Logger      *slog.Logger
+}
+
+// Result is a finished scan.
+type Result struct {
+	Report *report.Report
+	// Redactor removes the secrets found from any rendering of the report.
+	Redactor *driver.Redactor
+}
+
+// Run scans one source. An error means the source could not be fetched or
+// read (the CLI's exit code 2); analyzer failures are not errors but engine
+// outcomes that make the report incomplete.
+func Run(ctx context.Context, ref string, opts Options) (*Result, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	set, err := rules.Default()
+	if err != nil {
+		return nil, err
+	}
+	if err := analysis.Validate(opts.Analyzers, set.Has); err != nil {
+		return nil, err
+	}
+	scratch, err := os.MkdirTemp(opts.TempDir, "mcpcert-scan-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(scratch)
+
+	srcOpts := opts.Source
+	srcOpts.Offline = opts.Offline
+	srcOpts.HTTPClient = opts.HTTPClient
+	srcOpts.TempDir = scratch
+	srcOpts.Logger = log
+	log.Info("fetching", "source", ref)
+	ws, err := source.Open(ctx, ref, srcOpts)
+	if err != nil {
+		return nil, err
+	}
+	defer ws.Close()
+
+	log.Info("reading", "root", ws.Root)
+	files, err := workspace.Load(ctx, ws.Root, opts.Limits)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("analysing", "files", len(files.Files), "bytes", files.Bytes)
+	cfg := &analysis.Config{
+		Offline:     opts.Offline,
+		OSVDBDir:    opts.OSVDBDir,
+		HTTPClient:  opts.HTTPClient,
+		NPMRegistry: opts.Source.NPMRegistry,
+		PyPIURL:     opts.Source.PyPIURL,
+		TempDir:     scratch,
+	}
+	res := driver.Run(ctx, files, opts.Analyzers, driver.Options{Rules: set, Budget: opts.Budget, Config: cfg, Logger: log})
+
+	r := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          report.Tool{Name: "mcpcert", Version: buildinfo.Version},
+		Source:        sourceOf(ws, files),
+		Rules:         report.RuleSet{Version: rules.Version, Digest: set.Digest()},
+		Engines:       res.Engines,
+		Findings:      res.Findings,
+		Workspace:     report.Workspace{Files: len(files.Files), Bytes: files.Bytes},
+	}
+	if r.Findings == nil {
+		r.Findings = []report.Finding{}
+	}
+	complete := true
+	for _, e := range r.Engines {
+		if e.Outcome != report.OutcomeOK {
+			complete = false
+		}
+	}
+	for _, s := range ws.Skipped {
+		r.Workspace.Skipped = append(r.Workspace.Skipped, report.SkippedFile{Path: s.Path, Reason: s.Reason})
+	}
+	for _, s := range files.Skipped {
+		r.Workspace.Skipped = append(r.Workspace.Skipped, report.SkippedFile{Path: s.Path, Reason: s.Reason})
+		if workspace.IsGap(s.Reason) {
+			complete = false
+		}
+	}
+	r.Status = report.StatusComplete
+	if !complete {
+		r.Status = report.StatusIncomplete
+	}
+	for _, f := range r.Findings {
+		r.Summary.Total++
+		switch f.Severity {
+		case "critical":
+			r.Summary.Critical++
+		case "high":
+			r.Summary.High++
+		case "medium":
+			r.Summary.Medium++
+		case "low":
+			r.Summary.Low++
+		default:
+			r.Summary.Info++
+		}
+	}
+	if dv, ok := res.Results[depvuln.Analyzer].(*depvuln.Result); ok {
+		r.Dependencies = dv.Packages
+	}
+	log.Info("done", "status", r.Status, "findings", r.Summary.Total)
+	return &Result{Report: r, Redactor: res.Redactor}, nil
+}
+
+func sourceOf(ws *source.Workspace, files *workspace.Workspace) report.Source {
+	id := ws.Identity
+	s := report.Source{
+		Input: id.Input, Kind: string(id.Kind), Name: id.Name, Version: id.Version, PURL: id.PURL,
+		Artifact: id.Artifact, URL: id.URL, Digests: map[string]string{},
+		GitCommit: id.GitCommit, GitRef: id.GitRef, Subdir: id.Subdir, Verified: id.Verified,
+	}
+	for k, v := range id.Digests {
+		s.Digests[k] = v
+	}
+	if id.Kind == source.KindDir || len(s.Digests) == 0 {
+		s.Digests["dirhash"] = files.DirHash
+	}
+	return s
+}
+
+// DefaultHTTPClient honours HTTP(S)_PROXY and NO_PROXY and bounds every request.
+func DefaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = http.ProxyFromEnvironment
+	return &http.Client{Transport: t, Timeout: 5 * time.Minute}
+}
