@@ -165,7 +165,10 @@ func run(pass *analysis.Pass) (any, error) {
 					errOnce.Do(func() { readErr = err })
 					continue
 				}
-				fs := d.DetectContext(pass.Context, detect.Fragment{Raw: string(content), FilePath: f.Path, StartLine: 1})
+				var fs []report.Finding
+				for _, c := range chunks(content) {
+					fs = append(fs, d.DetectContext(pass.Context, detect.Fragment{Raw: c.text, FilePath: f.Path, StartLine: c.line})...)
+				}
 				if len(fs) > 0 {
 					results <- result{f.Path, content, fs}
 				}
@@ -199,6 +202,47 @@ func run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
+// Chunking bounds the text each gitleaks rule and decoding pass runs over,
+// as gitleaks' own file source does: rules are chosen per fragment by
+// keyword, so one keyword anywhere in a 4 MB bundle would otherwise run its
+// regexes over all 4 MB. Chunks end at a newline where one is near;
+// minified code without newlines is cut hard, with an overlap longer than
+// any single-line secret, and dedupe removes the duplicates this causes.
+// (Multi-line private keys have newlines, so they are never cut hard.)
+const (
+	chunkSize    = 64 << 10
+	chunkSlack   = 16 << 10
+	chunkOverlap = 1 << 10
+)
+
+type chunk struct {
+	text string
+	line int // 1-based line of the chunk's first byte
+}
+
+func chunks(content []byte) []chunk {
+	s := string(content)
+	var out []chunk
+	line := 1
+	for start := 0; start < len(s); {
+		end := len(s)
+		next := end
+		if end-start > chunkSize+chunkSlack {
+			end = start + chunkSize
+			if nl := strings.IndexByte(s[end:start+chunkSize+chunkSlack], '\n'); nl >= 0 {
+				end += nl + 1
+				next = end
+			} else {
+				next = end - chunkOverlap
+			}
+		}
+		out = append(out, chunk{s[start:end], line})
+		line += strings.Count(s[start:next], "\n")
+		start = next
+	}
+	return out
+}
+
 var (
 	jsonKey = regexp.MustCompile(`^"([^"]+)"`)
 	envKey  = regexp.MustCompile(`^\s*(?:export\s+)?([A-Za-z0-9_]+)\s*=`)
@@ -222,7 +266,7 @@ func diagnostics(path string, content []byte, fs []report.Finding) []analysis.Di
 			d.Key = field(envKey, f.Match)
 		case "private-key":
 			d.RuleID = RulePrivateKey
-			d.Message = "private key block (" + describe(f) + ")"
+			d.Message = describe(f)
 			d.Key = f.RuleID
 		default:
 			d.RuleID = RuleSecret
@@ -245,9 +289,13 @@ func field(rx *regexp.Regexp, match string) string {
 // to the first comma, which is the "what" without the "so what".
 func describe(f report.Finding) string {
 	desc, _, _ := strings.Cut(f.Description, ",")
-	desc = strings.TrimPrefix(strings.TrimSpace(desc), "Uncovered ")
-	desc = strings.TrimPrefix(desc, "Detected ")
-	desc = strings.TrimPrefix(desc, "Identified ")
+	desc = strings.TrimSpace(desc)
+	for _, verb := range []string{"Uncovered ", "Detected ", "Identified ", "Found "} {
+		desc = strings.TrimPrefix(desc, verb)
+	}
+	for _, article := range []string{"a ", "an ", "A ", "An "} {
+		desc = strings.TrimPrefix(desc, article)
+	}
 	return fmt.Sprintf("%s (gitleaks rule %s)", desc, f.RuleID)
 }
 
@@ -302,6 +350,9 @@ func dedupe(ds []analysis.Diagnostic) []analysis.Diagnostic {
 	})
 	var out []analysis.Diagnostic
 	for _, d := range ds {
+		if n := len(out); n > 0 && out[n-1].Pos == d.Pos && out[n-1].Secret == d.Secret && out[n-1].RuleID == d.RuleID {
+			continue // the same match seen twice in overlapping chunks
+		}
 		dup := false
 		for i := len(out) - 1; i >= 0; i-- {
 			k := out[i]

@@ -1,8 +1,11 @@
 package secrets_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -44,5 +47,57 @@ func TestNoSecretInFindings(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestChunksCoverEverything: chunks are bounded, start at the right line,
+// and together cover the whole file.
+func TestChunksCoverEverything(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&b, "const line%d = 'some ordinary code here';\n", i+1)
+	}
+	for i := 0; b.Len() < 420_000; i++ { // one long minified line, no repeats
+		fmt.Fprintf(&b, "v%d=%d;", i, i*7)
+	}
+	content := b.String()
+	cs := secrets.Chunks([]byte(content))
+	if len(cs) < 4 {
+		t.Fatalf("%d chunks", len(cs))
+	}
+	covered := 0
+	for _, c := range cs {
+		if len(c.Text) > 100<<10 {
+			t.Errorf("chunk of %d bytes", len(c.Text))
+		}
+		if m := regexp.MustCompile(`^const line(\d+) `).FindStringSubmatch(c.Text); m != nil && m[1] != strconv.Itoa(c.Line) {
+			t.Errorf("chunk starting with line %s says line %d", m[1], c.Line)
+		}
+		start := strings.Index(content[max(0, covered-2048):], c.Text) + max(0, covered-2048)
+		if start > covered {
+			t.Fatalf("gap before byte %d", start)
+		}
+		covered = start + len(c.Text)
+	}
+	if covered != len(content) {
+		t.Errorf("chunks cover %d of %d bytes", covered, len(content))
+	}
+}
+
+// TestSecretAcrossChunkCut: a token in a minified bundle that straddles a
+// hard chunk cut is found, once.
+func TestSecretAcrossChunkCut(t *testing.T) {
+	dir := t.TempDir()
+	token := "ghp_" + "Zq8wLm3Rt7Yp2Kx9Vb4Nc6Hd1Jf5Gs0Ae3Ui"
+	min := strings.Repeat("a=1;", 16380) + `var t="` + token + `";` + strings.Repeat("b=2;", 40000)
+	if err := os.WriteFile(filepath.Join(dir, "bundle.min.js"), []byte(min), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if at := strings.Index(min, token); at > 64<<10 || at+len(token) < 64<<10 {
+		t.Fatalf("token at %d does not straddle the cut", at)
+	}
+	_, findings := analysistest.RunUnchecked(t, dir, secrets.Analyzer, nil, true)
+	if len(findings) != 1 || findings[0].Location.StartLine != 1 || findings[0].Location.StartCol != strings.Index(min, token)+1 {
+		t.Errorf("findings = %+v", findings)
 	}
 }
