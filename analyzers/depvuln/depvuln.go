@@ -161,8 +161,11 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 
 	actions := osvscanner.ScannerActions{
-		ShowAllPackages:       true,
-		PluginNetworkDisabled: cfg.Offline,
+		ShowAllPackages: true,
+		// With a local database, osv-scanner v2.5.0 matched nothing at all
+		// when network plugins were enabled (TestNPMSourceResolvedOnline
+		// caught it): local matching always runs with them disabled.
+		PluginNetworkDisabled: cfg.Offline || cfg.OSVDBDir != "",
 		ExperimentalScannerActions: osvscanner.ExperimentalScannerActions{
 			// deps.dev transitive resolution is a network service; mcpcert
 			// resolves manifests itself so the resolved set is recorded.
@@ -178,11 +181,11 @@ func run(pass *analysis.Pass) (any, error) {
 	for _, name := range parseAs {
 		actions.LockfilePaths = append(actions.LockfilePaths, name+":"+res.Lockfiles[name])
 	}
+	// A local database is used whenever one is given, offline or not (a CI
+	// runner with a mirrored database still fetches sources online).
 	var db *osvdb.Local
-	if cfg.Offline {
-		if cfg.OSVDBDir == "" {
-			return nil, fmt.Errorf("offline scan needs --osv-db: %w", analysis.ErrUnavailable)
-		}
+	switch {
+	case cfg.OSVDBDir != "":
 		db, err = osvdb.Open(cfg.OSVDBDir)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", analysis.ErrUnavailable, err)
@@ -193,6 +196,8 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		actions.CompareOffline = true
 		actions.LocalDBPath = private
+	case cfg.Offline:
+		return nil, fmt.Errorf("offline scan needs a local OSV database (--osv-db): %w", analysis.ErrUnavailable)
 	}
 
 	results, logErrs, err := doScan(pass.Context, actions)
