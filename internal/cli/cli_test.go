@@ -15,8 +15,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/mcpcert/mcpcert/internal/cli"
 	"github.com/mcpcert/mcpcert/internal/report"
+	"github.com/mcpcert/mcpcert/internal/schematest"
 )
 
 const (
@@ -242,4 +245,24 @@ func hostileArchive(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestOutputsMatchSchemas validates the JSON report of every fixture server
+// against docs/report.schema.json and its SARIF against the official SARIF
+// 2.1.0 schema.
+func TestOutputsMatchSchemas(t *testing.T) {
+	reportSchema := schematest.Compile(t, "../../docs/report.schema.json")
+	sarifSchema := schematest.Compile(t, "../../docs/sarif-schema-2.1.0.json")
+	servers, _ := filepath.Glob(fixtures + "/servers/*")
+	for _, dir := range servers {
+		for format, sch := range map[string]*jsonschema.Schema{"json": reportSchema, "sarif": sarifSchema} {
+			r := run(t, "scan", dir, "--offline", "--osv-db", osvdb, "--format", format, "--fail-on", "none")
+			if r.code != cli.ExitOK && r.code != cli.ExitIncomplete {
+				t.Fatalf("%s: exit %d: %s", dir, r.code, r.stderr)
+			}
+			if err := sch.Validate(schematest.Instance(t, []byte(r.stdout))); err != nil {
+				t.Errorf("%s %s: %v", filepath.Base(dir), format, err)
+			}
+		}
+	}
 }

@@ -51,7 +51,7 @@ func (o *ScanOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.Output, "output", "o", "", "write the report to this file instead of stdout")
 	fs.StringVar(&o.FailOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: "+strings.Join(failOnLevels, ", "))
 	fs.BoolVar(&o.Offline, "offline", false, "no network access at all: local sources only, vulnerability matching from --osv-db")
-	fs.StringVar(&o.OSVDB, "osv-db", "", "directory of offline OSV databases (see `mcpcert db download`); required with --offline")
+	fs.StringVar(&o.OSVDB, "osv-db", "", "match vulnerabilities from this local OSV database directory (see `mcpcert db download`) instead of the OSV.dev API; required with --offline")
 	fs.StringVar(&o.Subdir, "subdir", "", "analyse only this subdirectory of the source (monorepos)")
 	fs.StringVar(&o.NPMRegistry, "npm-registry", "https://registry.npmjs.org", "npm registry used to fetch npm: sources and resolve npm dependencies")
 	fs.StringVar(&o.PyPIURL, "pypi-url", "https://pypi.org", "PyPI base URL used to fetch pypi: sources and resolve Python dependencies")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
 	"github.com/mcpcert/mcpcert/internal/report"
+	"github.com/mcpcert/mcpcert/internal/schematest"
 )
 
 // docs/sarif-schema-2.1.0.json is the OASIS SARIF 2.1.0 (errata 01) JSON
@@ -21,9 +22,9 @@ import (
 const sarifSchema = "../../docs/sarif-schema-2.1.0.json"
 
 func TestSARIFSchema(t *testing.T) {
-	sch := compileSchema(t, sarifSchema)
+	sch := schematest.Compile(t, sarifSchema)
 	for name, r := range map[string]*report.Report{"populated": populatedReport(), "minimal": minimalReport()} {
-		if err := sch.Validate(instance(t, render(t, "sarif", r, report.Options{Rules: testRules()}))); err != nil {
+		if err := sch.Validate(schematest.Instance(t, render(t, "sarif", r, report.Options{Rules: testRules()}))); err != nil {
 			t.Errorf("%s: SARIF does not match the SARIF 2.1.0 schema: %v", name, err)
 		}
 	}
@@ -230,7 +231,7 @@ func TestSARIFUnknownRule(t *testing.T) {
 	r.Findings = []report.Finding{{RuleID: "XYZ999", Title: "Something odd", Severity: "low", Confidence: "low", Engine: "x",
 		Message: "m", Location: analysis.Position{Path: "a.js", StartLine: 1}, Fingerprint: "f"}}
 	out := render(t, "sarif", r, report.Options{})
-	if err := compileSchema(t, sarifSchema).Validate(instance(t, out)); err != nil {
+	if err := schematest.Compile(t, sarifSchema).Validate(schematest.Instance(t, out)); err != nil {
 		t.Fatal(err)
 	}
 	run := parseSARIF(t, out).Runs[0]
@@ -257,7 +258,7 @@ func TestSARIFURIEscaping(t *testing.T) {
 			Message: "m", Location: analysis.Position{Path: p, StartLine: 1}, Fingerprint: p})
 	}
 	out := render(t, "sarif", r, report.Options{Rules: testRules()})
-	if err := compileSchema(t, sarifSchema).Validate(instance(t, out)); err != nil {
+	if err := schematest.Compile(t, sarifSchema).Validate(schematest.Instance(t, out)); err != nil {
 		t.Fatal(err)
 	}
 	for _, res := range parseSARIF(t, out).Runs[0].Results {
@@ -285,7 +286,7 @@ func keys(m map[string]any) []string {
 
 // The compiled schema must be strict enough to matter.
 func TestSARIFSchemaRejects(t *testing.T) {
-	sch := compileSchema(t, sarifSchema)
+	sch := schematest.Compile(t, sarifSchema)
 	out := string(render(t, "sarif", populatedReport(), report.Options{Rules: testRules()}))
 	for _, bad := range []struct{ from, to string }{
 		{`"level": "error"`, `"level": "fatal"`},
@@ -296,7 +297,7 @@ func TestSARIFSchemaRejects(t *testing.T) {
 		if mutated == out {
 			t.Fatalf("%s not in the SARIF output", bad.from)
 		}
-		if err := sch.Validate(instance(t, []byte(mutated))); err == nil {
+		if err := sch.Validate(schematest.Instance(t, []byte(mutated))); err == nil {
 			t.Errorf("SARIF with %s accepted by the schema", bad.to)
 		}
 	}

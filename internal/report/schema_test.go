@@ -1,73 +1,18 @@
 package report_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/mcpcert/mcpcert/internal/report"
+	"github.com/mcpcert/mcpcert/internal/schematest"
 )
 
-// offline is a schema loader that refuses every URL: a test that needs a
-// schema not registered with the compiler must fail, never fetch it.
-type offline struct{}
-
-func (offline) Load(url string) (any, error) {
-	return nil, fmt.Errorf("refusing to load %s: schemas are resolved offline", url)
-}
-
-// compileSchema compiles the schema file at path, registered under its own
-// ID ($id, or id for draft-04) so that nothing is loaded from the network.
-// Formats (date-time, uri, uri-reference) are asserted.
-func compileSchema(t *testing.T, path string) *jsonschema.Schema {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	obj, _ := doc.(map[string]any)
-	id, _ := obj["$id"].(string)
-	if id == "" {
-		id, _ = obj["id"].(string)
-	}
-	if id == "" {
-		t.Fatalf("%s: schema has no $id", path)
-	}
-	c := jsonschema.NewCompiler()
-	c.UseLoader(offline{})
-	c.AssertFormat()
-	if err := c.AddResource(id, doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile(id)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return sch
-}
-
-func instance(t *testing.T, data []byte) any {
-	t.Helper()
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 func TestReportSchema(t *testing.T) {
-	sch := compileSchema(t, "../../docs/report.schema.json")
+	sch := schematest.Compile(t, "../../docs/report.schema.json")
 	for name, r := range map[string]*report.Report{"populated": populatedReport(), "minimal": minimalReport()} {
-		if err := sch.Validate(instance(t, render(t, "json", r, report.Options{}))); err != nil {
+		if err := sch.Validate(schematest.Instance(t, render(t, "json", r, report.Options{}))); err != nil {
 			t.Errorf("%s report does not match docs/report.schema.json: %v", name, err)
 		}
 	}
@@ -124,7 +69,7 @@ func TestReportSchemaCoverage(t *testing.T) {
 }
 
 func TestReportSchemaRejects(t *testing.T) {
-	sch := compileSchema(t, "../../docs/report.schema.json")
+	sch := schematest.Compile(t, "../../docs/report.schema.json")
 	cases := map[string]func(m map[string]any){
 		"bad status":       func(m map[string]any) { m["status"] = "done" },
 		"unknown field":    func(m map[string]any) { m["score"] = 97 },
@@ -153,7 +98,7 @@ func TestReportSchemaRejects(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := sch.Validate(instance(t, data)); err == nil {
+			if err := sch.Validate(schematest.Instance(t, data)); err == nil {
 				t.Error("invalid report accepted by the schema")
 			}
 		})

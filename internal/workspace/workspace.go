@@ -69,7 +69,7 @@ type Workspace struct {
 	Bytes   int64            // bytes of all regular files read
 	// DirHash is Go's "h1:" directory hash (golang.org/x/mod/sumdb/dirhash
 	// Hash1) over every regular file read, binary or not: base64 of the
-	// sha256 of the sorted lines "<sha256 hex>  <path>\n". Symlinks and
+	// sha256 of the lines "<sha256 hex>  <path>\n" sorted by path. Symlinks and
 	// files skipped for limits are not part of it.
 	DirHash string
 
@@ -96,7 +96,11 @@ func Load(ctx context.Context, root string, lim Limits) (*Workspace, error) {
 		return nil, err
 	}
 	w := &Workspace{Root: root, content: map[string][]byte{}}
-	var hashLines []string
+	type fileSum struct {
+		path string
+		sum  [32]byte
+	}
+	var sums []fileSum
 	count := 0
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -155,7 +159,7 @@ func Load(ctx context.Context, root string, lim Limits) (*Workspace, error) {
 		count++
 		w.Bytes += int64(len(data))
 		sum := sha256.Sum256(data)
-		hashLines = append(hashLines, fmt.Sprintf("%x  %s\n", sum, rel))
+		sums = append(sums, fileSum{rel, sum})
 		if isBinary(data) {
 			w.Skipped = append(w.Skipped, Skipped{rel, SkipBinary})
 			return nil
@@ -169,10 +173,11 @@ func Load(ctx context.Context, root string, lim Limits) (*Workspace, error) {
 	}
 	sort.Slice(w.Files, func(i, j int) bool { return w.Files[i].Path < w.Files[j].Path })
 	sort.Slice(w.Skipped, func(i, j int) bool { return w.Skipped[i].Path < w.Skipped[j].Path })
-	sort.Strings(hashLines)
+	// Go's h1: lines sorted by file name.
+	sort.Slice(sums, func(i, j int) bool { return sums[i].path < sums[j].path })
 	h := sha256.New()
-	for _, l := range hashLines {
-		io.WriteString(h, l)
+	for _, s := range sums {
+		fmt.Fprintf(h, "%x  %s\n", s.sum, s.path)
 	}
 	w.DirHash = "h1:" + base64.StdEncoding.EncodeToString(h.Sum(nil))
 	return w, nil
