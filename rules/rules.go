@@ -40,6 +40,49 @@ type Rule struct {
 	Remediation string `yaml:"remediation" json:"remediation"`
 	// Secret is the detection pattern of a secrets rule (see analyzers/secrets).
 	Secret *SecretPattern `yaml:"secret,omitempty" json:"secret,omitempty"`
+	// Poison is the detection logic of a text-based tool-poisoning rule
+	// (see analyzers/toolpoison).
+	Poison *PoisonPattern `yaml:"poison,omitempty" json:"poison,omitempty"`
+	// Family is the tool-poisoning family a rule detects.
+	Family string `yaml:"family,omitempty" json:"family,omitempty"`
+}
+
+// PoisonPattern fires when, in one normalised text of the tool surface, all
+// signals of a clause match within Window characters of each other and
+// none of its None signals matches in that window. The first matching
+// clause (most severe first) gives the finding's severity.
+type PoisonPattern struct {
+	Clauses []Clause `yaml:"clauses" json:"clauses"`
+	// Window bounds how far apart a clause's signals may be (characters).
+	Window   int            `yaml:"window" json:"window"`
+	Positive []PoisonSample `yaml:"positive" json:"-"`
+	Negative []PoisonSample `yaml:"negative" json:"-"`
+}
+
+// Clause is one combination of signals.
+type Clause struct {
+	All      []string `yaml:"all" json:"all"`
+	None     []string `yaml:"none,omitempty" json:"none,omitempty"`
+	Severity string   `yaml:"severity" json:"severity"`
+}
+
+// PoisonSample is a text that must (positive) or must not (negative) fire
+// the rule at the given minimum severity; Where is the surface location
+// ("tool.description" by default).
+type PoisonSample struct {
+	Text     string `yaml:"text"`
+	Where    string `yaml:"where,omitempty"`
+	Severity string `yaml:"severity,omitempty"`
+}
+
+// Signal is a named, bounded regular expression over normalised text
+// (lower case, NFKC, invisibles stripped, confusables folded).
+type Signal struct {
+	ID    string `yaml:"id" json:"id"`
+	Regex string `yaml:"regex,omitempty" json:"regex,omitempty"`
+	Doc   string `yaml:"doc" json:"doc"`
+	// Computed signals are set by the analyzer's own logic, not a regex.
+	Computed bool `yaml:"computed,omitempty" json:"computed,omitempty"`
 }
 
 // SecretPattern is a gitleaks rule written as data.
@@ -73,16 +116,20 @@ type Allow struct {
 }
 
 type document struct {
-	Rules []Rule  `yaml:"rules"`
-	Allow []Allow `yaml:"allow"`
+	Rules   []Rule              `yaml:"rules"`
+	Allow   []Allow             `yaml:"allow"`
+	Signals []Signal            `yaml:"signals"`
+	Lists   map[string][]string `yaml:"lists"`
 }
 
 // Set is the loaded, validated rule set.
 type Set struct {
-	rules  []Rule
-	byID   map[string]*Rule
-	allow  []Allow
-	digest string
+	rules   []Rule
+	byID    map[string]*Rule
+	allow   []Allow
+	signals []Signal
+	lists   map[string][]string
+	digest  string
 }
 
 var (
@@ -115,7 +162,7 @@ func LoadFS(fsys fs.FS) (*Set, error) {
 		return nil, err
 	}
 	sort.Strings(names)
-	s := &Set{byID: map[string]*Rule{}}
+	s := &Set{byID: map[string]*Rule{}, lists: map[string][]string{}}
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -143,16 +190,51 @@ func LoadFS(fsys fs.FS) (*Set, error) {
 			}
 			s.allow = append(s.allow, a)
 		}
+		for _, sg := range doc.Signals {
+			if !signalID.MatchString(sg.ID) || strings.TrimSpace(sg.Doc) == "" {
+				return nil, fmt.Errorf("rules/%s: signal %q needs a snake_case id and a doc", name, sg.ID)
+			}
+			if sg.Computed != (sg.Regex == "") {
+				return nil, fmt.Errorf("rules/%s: signal %s: a signal has a regex or is computed, not both", name, sg.ID)
+			}
+			if _, err := regexp.Compile(sg.Regex); err != nil {
+				return nil, fmt.Errorf("rules/%s: signal %s: %w", name, sg.ID, err)
+			}
+			if slices.ContainsFunc(s.signals, func(x Signal) bool { return x.ID == sg.ID }) {
+				return nil, fmt.Errorf("rules/%s: duplicate signal %s", name, sg.ID)
+			}
+			s.signals = append(s.signals, sg)
+		}
+		for k, v := range doc.Lists {
+			if _, dup := s.lists[k]; dup {
+				return nil, fmt.Errorf("rules/%s: duplicate list %s", name, k)
+			}
+			s.lists[k] = v
+		}
+	}
+	for _, r := range s.rules {
+		if r.Poison == nil {
+			continue
+		}
+		for _, c := range r.Poison.Clauses {
+			for _, id := range append(slices.Clone(c.All), c.None...) {
+				if !slices.ContainsFunc(s.signals, func(x Signal) bool { return x.ID == id }) {
+					return nil, fmt.Errorf("rule %s: unknown signal %q", r.ID, id)
+				}
+			}
+		}
 	}
 	sort.Slice(s.rules, func(i, j int) bool { return s.rules[i].ID < s.rules[j].ID })
 	for i := range s.rules {
 		s.byID[s.rules[i].ID] = &s.rules[i]
 	}
 	canon, err := json.Marshal(struct {
-		Version string  `json:"version"`
-		Rules   []Rule  `json:"rules"`
-		Allow   []Allow `json:"allow"`
-	}{Version, s.rules, s.allow})
+		Version string              `json:"version"`
+		Rules   []Rule              `json:"rules"`
+		Allow   []Allow             `json:"allow"`
+		Signals []Signal            `json:"signals"`
+		Lists   map[string][]string `json:"lists"`
+	}{Version, s.rules, s.allow, s.signals, s.lists})
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +244,7 @@ func LoadFS(fsys fs.FS) (*Set, error) {
 }
 
 var (
+	signalID      = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	idPattern     = regexp.MustCompile(`^[A-Z]{2,4}[0-9]{3}$`)
 	cwePattern    = regexp.MustCompile(`^CWE-[0-9]+$`)
 	severities    = []string{"critical", "high", "medium", "low", "info"}
@@ -187,6 +270,19 @@ func (r *Rule) validate() error {
 		return fmt.Errorf("rule %s: empty help", r.ID)
 	case strings.TrimSpace(r.Remediation) == "":
 		return fmt.Errorf("rule %s: empty remediation", r.ID)
+	}
+	if p := r.Poison; p != nil {
+		if len(p.Clauses) == 0 || p.Window <= 0 {
+			return fmt.Errorf("rule %s: a poison rule needs clauses and a window", r.ID)
+		}
+		for _, c := range p.Clauses {
+			if len(c.All) == 0 || !slices.Contains(severities, c.Severity) {
+				return fmt.Errorf("rule %s: a clause needs signals and a severity", r.ID)
+			}
+		}
+		if len(p.Positive) == 0 || len(p.Negative) == 0 {
+			return fmt.Errorf("rule %s: a pattern rule needs positive and negative samples", r.ID)
+		}
 	}
 	if p := r.Secret; p != nil {
 		if _, err := regexp.Compile(p.Regex); err != nil {
@@ -249,6 +345,13 @@ func (s *Set) ForEngine(engine string) []Rule {
 	}
 	return out
 }
+
+// Signals returns the tool-poisoning signals.
+func (s *Set) Signals() []Signal { return slices.Clone(s.signals) }
+
+// List returns a named word list (well-known tool names, suspicious
+// parameter names, …).
+func (s *Set) List(name string) []string { return slices.Clone(s.lists[name]) }
 
 // Allow returns the secrets allow-list.
 func (s *Set) Allow() []Allow { return slices.Clone(s.allow) }

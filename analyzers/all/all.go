@@ -5,13 +5,17 @@ package all
 import (
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
 	"github.com/mcpcert/mcpcert/analyzers/depvuln"
+	"github.com/mcpcert/mcpcert/analyzers/mcpsurface"
 	"github.com/mcpcert/mcpcert/analyzers/secrets"
+	"github.com/mcpcert/mcpcert/analyzers/toolpoison"
 )
 
 // Analyzers returns the analyzers of a scan, sorted by name.
 func Analyzers() []*analysis.Analyzer {
 	return []*analysis.Analyzer{
 		depvuln.Analyzer,
+		mcpsurface.Analyzer,
 		secrets.Analyzer,
+		toolpoison.Analyzer,
 	}
 }

@@ -80,6 +80,10 @@ type Config struct {
 	PyPIURL     string
 	// TempDir is a private scratch directory, removed after the scan.
 	TempDir string
+	// ToolsJSON is a captured tools/list (or initialize + lists) given by
+	// the user with --tools-json, and ToolsJSONPath names it in findings.
+	ToolsJSON     []byte
+	ToolsJSONPath string
 }
 
 // A Pass provides one analyzer with the workspace and collects its output.

@@ -66,6 +66,7 @@ tool poisoning, SAST, scoring and signed attestations to come.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(ExitUsage, err) })
 	root.AddCommand(
 		scanCommand(s, logger),
+		toolsCommand(s, logger),
 		dbCommand(s, logger),
 		rulesCommand(s),
 		versionCommand(s),

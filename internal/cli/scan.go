@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mcpcert/mcpcert/analyzers/all"
+	"github.com/mcpcert/mcpcert/analyzers/analysis"
 	"github.com/mcpcert/mcpcert/internal/report"
 	"github.com/mcpcert/mcpcert/internal/scan"
 	"github.com/mcpcert/mcpcert/internal/source"
@@ -34,6 +35,7 @@ type ScanOptions struct {
 	PyPIURL     string
 	GoProxy     string
 	GoSumDB     string
+	ToolsJSON   string
 	Timeout     time.Duration
 	Budget      time.Duration
 	Source      source.Limits
@@ -45,20 +47,27 @@ var failOnLevels = []string{"none", "info", "low", "medium", "high", "critical"}
 
 // AddFlags binds the options to a flag set.
 func (o *ScanOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.Format, "format", "f", "text", "report format: "+strings.Join(report.Formats(), ", "))
+	fs.StringVar(&o.FailOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: "+strings.Join(failOnLevels, ", "))
+	fs.StringVar(&o.OSVDB, "osv-db", "", "match vulnerabilities from this local OSV database directory (see `mcpcert db download`) instead of the OSV.dev API; required with --offline")
+	fs.DurationVar(&o.Budget, "analyzer-timeout", 10*time.Minute, "time budget of each analyzer; one that overruns makes the scan incomplete")
+	o.addSourceFlags(fs)
+}
+
+// addSourceFlags binds the flags that say how a source is fetched and read,
+// shared by every command that takes a SOURCE.
+func (o *ScanOptions) addSourceFlags(fs *pflag.FlagSet) {
 	o.Source = source.DefaultLimits()
 	o.Workspace = workspace.DefaultLimits()
-	fs.StringVarP(&o.Format, "format", "f", "text", "report format: "+strings.Join(report.Formats(), ", "))
 	fs.StringVarP(&o.Output, "output", "o", "", "write the report to this file instead of stdout")
-	fs.StringVar(&o.FailOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: "+strings.Join(failOnLevels, ", "))
 	fs.BoolVar(&o.Offline, "offline", false, "no network access at all: local sources only, vulnerability matching from --osv-db")
-	fs.StringVar(&o.OSVDB, "osv-db", "", "match vulnerabilities from this local OSV database directory (see `mcpcert db download`) instead of the OSV.dev API; required with --offline")
 	fs.StringVar(&o.Subdir, "subdir", "", "analyse only this subdirectory of the source (monorepos)")
 	fs.StringVar(&o.NPMRegistry, "npm-registry", "https://registry.npmjs.org", "npm registry used to fetch npm: sources and resolve npm dependencies")
 	fs.StringVar(&o.PyPIURL, "pypi-url", "https://pypi.org", "PyPI base URL used to fetch pypi: sources and resolve Python dependencies")
 	fs.StringVar(&o.GoProxy, "go-proxy", "https://proxy.golang.org", "Go module proxy used to fetch go: sources")
 	fs.StringVar(&o.GoSumDB, "go-sumdb", "", `Go checksum database URL ("off" skips the check; default: the proxy's sum.golang.org endpoint)`)
+	fs.StringVar(&o.ToolsJSON, "tools-json", "", "a captured tools/list (JSON-RPC response, result or tools array) to compare with the code and to scan")
 	fs.DurationVar(&o.Timeout, "timeout", 30*time.Minute, "overall time limit")
-	fs.DurationVar(&o.Budget, "analyzer-timeout", 10*time.Minute, "time budget of each analyzer; one that overruns makes the scan incomplete")
 	fs.Int64Var(&o.Source.MaxTotalBytes, "max-archive-bytes", o.Source.MaxTotalBytes, "largest total size an archive may unpack to")
 	fs.IntVar(&o.Source.MaxFiles, "max-archive-files", o.Source.MaxFiles, "most entries an archive may have")
 	fs.Int64Var(&o.Source.MaxRatio, "max-compression-ratio", o.Source.MaxRatio, "largest unpacked/packed size ratio an archive may have")
@@ -106,11 +115,42 @@ func (o *ScanOptions) Run(ctx context.Context, ref string, s Streams, log *slog.
 	if o.Offline && o.OSVDB == "" {
 		return usageErrorf("--offline needs --osv-db DIR (download one with `mcpcert db download --dir DIR`)")
 	}
+	res, err := o.scan(ctx, ref, all.Analyzers(), log)
+	if err != nil {
+		return err
+	}
+	set, err := rules.Default()
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	color := o.Output == "" && s.OutIsTTY && !s.ColorDenied
+	if err := report.Write(&buf, o.Format, res.Report, report.Options{Rules: set.All(), Color: color}); err != nil {
+		return err
+	}
+	if err := o.write(s, res.Redactor.Bytes(buf.Bytes())); err != nil {
+		return err
+	}
+	return verdict(res.Report, o.FailOn, log)
+}
+
+// scan runs the pipeline with the given analyzers.
+func (o *ScanOptions) scan(ctx context.Context, ref string, analyzers []*analysis.Analyzer, log *slog.Logger) (*scan.Result, error) {
+	var toolsJSON []byte
+	if o.ToolsJSON != "" {
+		data, err := os.ReadFile(o.ToolsJSON)
+		if err != nil {
+			return nil, usageErrorf("--tools-json: %v", err)
+		}
+		toolsJSON = data
+	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	client := scan.DefaultHTTPClient()
 	res, err := scan.Run(ctx, ref, scan.Options{
-		Analyzers: all.Analyzers(),
+		Analyzers:     analyzers,
+		ToolsJSON:     toolsJSON,
+		ToolsJSONPath: o.ToolsJSON,
 		Source: source.Options{
 			Limits:      o.Source,
 			NPMRegistry: o.NPMRegistry,
@@ -130,29 +170,22 @@ func (o *ScanOptions) Run(ctx context.Context, ref string, s Streams, log *slog.
 	})
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return withCode(ExitIncomplete, fmt.Errorf("scan timed out after %s: %w", o.Timeout, err))
+			return nil, withCode(ExitIncomplete, fmt.Errorf("scan timed out after %s: %w", o.Timeout, err))
 		}
-		return withCode(ExitUsage, err)
+		return nil, withCode(ExitUsage, err)
 	}
-	set, err := rules.Default()
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	color := o.Output == "" && s.OutIsTTY && !s.ColorDenied
-	if err := report.Write(&buf, o.Format, res.Report, report.Options{Rules: set.All(), Color: color}); err != nil {
-		return err
-	}
-	// Last line of defence: no rendering may carry a secret found in this scan.
-	out := res.Redactor.Bytes(buf.Bytes())
+	return res, nil
+}
+
+// write sends a rendered report to --output or stdout. The caller has
+// passed it through the scan's redactor: the last line of defence, so that
+// no rendering carries a secret found in the scan.
+func (o *ScanOptions) write(s Streams, out []byte) error {
 	if o.Output != "" {
-		if err := os.WriteFile(o.Output, out, 0o644); err != nil {
-			return err
-		}
-	} else if _, err := s.Out.Write(out); err != nil {
-		return err
+		return os.WriteFile(o.Output, out, 0o644)
 	}
-	return verdict(res.Report, o.FailOn, log)
+	_, err := s.Out.Write(out)
+	return err
 }
 
 // verdict turns a report into the exit code of the scan.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
 	"github.com/mcpcert/mcpcert/internal/report"
+	"github.com/mcpcert/mcpcert/internal/surface"
 	"github.com/mcpcert/mcpcert/rules"
 )
 
@@ -115,7 +116,30 @@ func populatedReport() *report.Report {
 			{Ecosystem: "npm", Name: "lodash", Version: "4.17.20", Origin: "package-lock.json", Direct: true},
 			{Ecosystem: "npm", Name: "zod", Version: "3.23.8", Origin: "resolved"},
 		},
+		Surface: &report.ToolSurface{
+			Tools: []report.ToolEntry{
+				{Name: "get_alerts", Pattern: "ts:registerTool", Location: analysis.Position{Path: "src/index.ts", StartLine: 20, StartCol: 3},
+					Resolution: "resolved", SHA256: strings.Repeat("ab", 32)},
+				{Name: "forecast", Pattern: "ts:server.tool", Location: analysis.Position{Path: "src/index.ts", StartLine: 40},
+					Resolution: "partial", Reasons: []string{"template with ${units}"}},
+			},
+			Prompts:   []report.SurfaceEntry{{Name: "summarize", Pattern: "ts:registerPrompt", Location: analysis.Position{Path: "src/index.ts", StartLine: 60}}},
+			Resources: []report.SurfaceEntry{{Name: "alerts", Pattern: "ts:registerResource", Location: analysis.Position{Path: "src/index.ts", StartLine: 70}}},
+			Declared:  []report.DeclaredEntry{{Kind: "tools-json", Path: "live.json", Tools: 2}},
+			Pin:       testPin(),
+			LivePin:   testPin(),
+		},
 	}
+}
+
+func testPin() *surface.Pin {
+	return &surface.Pin{Version: surface.PinVersion, SHA256: strings.Repeat("cd", 32), Exact: true, Tools: []surface.ToolPin{{
+		Name: "get_alerts", SHA256: strings.Repeat("ab", 32), Exact: true,
+		Normal: surface.NormalTool{Name: "get_alerts", Title: "Alerts", Description: "Get weather alerts for a US state.",
+			Annotations: map[string]any{"readOnlyHint": true},
+			Properties: []surface.PinnedProperty{{Path: "/properties/state", Type: "string", Description: "Two-letter state code",
+				Enum: []any{"CA", "NY"}, Default: "CA", HasDefault: true, Examples: []any{"TX"}, Required: true}}},
+	}}}
 }
 
 // minimalReport sets only what every report has.

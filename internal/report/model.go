@@ -3,7 +3,10 @@
 // (docs/report.schema.json); the other formats are views of the same value.
 package report
 
-import "github.com/mcpcert/mcpcert/analyzers/analysis"
+import (
+	"github.com/mcpcert/mcpcert/analyzers/analysis"
+	"github.com/mcpcert/mcpcert/internal/surface"
+)
 
 // SchemaVersion is the version of the JSON report schema. It changes only
 // when a field is removed or changes meaning.
@@ -52,6 +55,7 @@ type Report struct {
 	Findings      []Finding    `json:"findings"`
 	Workspace     Workspace    `json:"workspace"`
 	Dependencies  []Dependency `json:"dependencies,omitempty"`
+	Surface       *ToolSurface `json:"surface,omitempty"`
 }
 
 // Tool identifies the mcpcert build that produced the report.
@@ -159,4 +163,41 @@ type Dependency struct {
 	// Origin is the lockfile or manifest that pinned it, or "resolved".
 	Origin string `json:"origin"`
 	Direct bool   `json:"direct"`
+}
+
+// ToolSurface is the server's tool surface as mcpcert extracted it, and
+// the pins an installer verifies a live server against.
+type ToolSurface struct {
+	Tools     []ToolEntry     `json:"tools"`
+	Prompts   []SurfaceEntry  `json:"prompts,omitempty"`
+	Resources []SurfaceEntry  `json:"resources,omitempty"`
+	Declared  []DeclaredEntry `json:"declared,omitempty"`
+	// Pin is the pin of the tools extracted from source; LivePin that of
+	// the tools/list given with --tools-json.
+	Pin     *surface.Pin `json:"pin,omitempty"`
+	LivePin *surface.Pin `json:"livePin,omitempty"`
+}
+
+// ToolEntry is one extracted tool.
+type ToolEntry struct {
+	Name       string            `json:"name"`
+	Pattern    string            `json:"pattern"`
+	Location   analysis.Position `json:"location"`
+	Resolution string            `json:"resolution"`
+	Reasons    []string          `json:"reasons,omitempty"`
+	SHA256     string            `json:"sha256,omitempty"`
+}
+
+// SurfaceEntry is an extracted prompt or resource.
+type SurfaceEntry struct {
+	Name     string            `json:"name"`
+	Pattern  string            `json:"pattern"`
+	Location analysis.Position `json:"location"`
+}
+
+// DeclaredEntry is a declared surface that was read.
+type DeclaredEntry struct {
+	Kind  string `json:"kind"`
+	Path  string `json:"path"`
+	Tools int    `json:"tools"`
 }

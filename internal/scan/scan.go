@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"sort"
 	"time"
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
 	"github.com/mcpcert/mcpcert/analyzers/depvuln"
+	"github.com/mcpcert/mcpcert/analyzers/mcpsurface"
 	"github.com/mcpcert/mcpcert/internal/buildinfo"
 	"github.com/mcpcert/mcpcert/internal/driver"
 	"github.com/mcpcert/mcpcert/internal/report"
@@ -36,11 +38,17 @@ type Options struct {
 	PyPIURL     string
 	TempDir     string
 	Logger      *slog.Logger
+	// ToolsJSON is a captured tools/list to compare with the code and to
+	// cover tools whose text is not resolvable statically.
+	ToolsJSON     []byte
+	ToolsJSONPath string
 }
 
 // Result is a finished scan.
 type Result struct {
 	Report *report.Report
+	// Results holds each analyzer's result, for commands that print them.
+	Results map[*analysis.Analyzer]any
 	// Redactor removes the secrets found from any rendering of the report.
 	Redactor *driver.Redactor
 }
@@ -91,6 +99,9 @@ func Run(ctx context.Context, ref string, opts Options) (*Result, error) {
 		NPMRegistry: opts.Source.NPMRegistry,
 		PyPIURL:     opts.Source.PyPIURL,
 		TempDir:     scratch,
+
+		ToolsJSON:     opts.ToolsJSON,
+		ToolsJSONPath: opts.ToolsJSONPath,
 	}
 	res := driver.Run(ctx, files, opts.Analyzers, driver.Options{Rules: set, Budget: opts.Budget, Config: cfg, Logger: log})
 
@@ -143,8 +154,11 @@ func Run(ctx context.Context, ref string, opts Options) (*Result, error) {
 	if dv, ok := res.Results[depvuln.Analyzer].(*depvuln.Result); ok {
 		r.Dependencies = dv.Packages
 	}
+	if ms, ok := res.Results[mcpsurface.Analyzer].(*mcpsurface.Result); ok {
+		r.Surface = toolSurface(ms)
+	}
 	log.Info("done", "status", r.Status, "findings", r.Summary.Total)
-	return &Result{Report: r, Redactor: res.Redactor}, nil
+	return &Result{Report: r, Results: res.Results, Redactor: res.Redactor}, nil
 }
 
 func sourceOf(ws *source.Workspace, files *workspace.Workspace) report.Source {
@@ -161,6 +175,32 @@ func sourceOf(ws *source.Workspace, files *workspace.Workspace) report.Source {
 		s.Digests["dirhash"] = files.DirHash
 	}
 	return s
+}
+
+// toolSurface summarises the extracted surface and its pins for the report.
+func toolSurface(ms *mcpsurface.Result) *report.ToolSurface {
+	ts := &report.ToolSurface{Tools: []report.ToolEntry{}, Pin: ms.Pin, LivePin: ms.LivePin}
+	digest := map[string]string{}
+	if ms.Pin != nil {
+		for _, t := range ms.Pin.Tools {
+			digest[t.Name] = t.SHA256
+		}
+	}
+	for _, t := range ms.Surface.Tools {
+		ts.Tools = append(ts.Tools, report.ToolEntry{Name: t.Name.Value, Pattern: t.Pattern, Location: t.Pos,
+			Resolution: string(t.Resolution), Reasons: t.Reasons, SHA256: digest[t.Name.Value]})
+	}
+	for _, p := range ms.Surface.Prompts {
+		ts.Prompts = append(ts.Prompts, report.SurfaceEntry{Name: p.Name.Value, Pattern: p.Pattern, Location: p.Pos})
+	}
+	for _, r := range ms.Surface.Resources {
+		ts.Resources = append(ts.Resources, report.SurfaceEntry{Name: r.Name.Value, Pattern: r.Pattern, Location: r.Pos})
+	}
+	for _, d := range ms.Declared {
+		ts.Declared = append(ts.Declared, report.DeclaredEntry{Kind: d.Kind, Path: d.Path, Tools: len(d.Surface.Tools)})
+	}
+	sort.SliceStable(ts.Tools, func(i, j int) bool { return ts.Tools[i].Name < ts.Tools[j].Name })
+	return ts
 }
 
 // DefaultHTTPClient honours HTTP(S)_PROXY and NO_PROXY and bounds every request.

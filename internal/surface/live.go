@@ -161,15 +161,75 @@ func liveResource(m map[string]any, pos analysis.Position) *Resource {
 }
 
 // ParseJSONSchema reads the parts of a JSON Schema object the model sees.
+// Local references ($ref to #/$defs or #/definitions) are resolved and a
+// union with null (anyOf/oneOf [X, {"type": "null"}], as pydantic writes
+// Optional[X]) is read as X, which is how the extractors describe the same
+// parameter from source, so that pins agree.
 func ParseJSONSchema(m map[string]any, pos analysis.Position) *Schema {
-	return parseSchema(m, pos, 0)
+	return parseSchema(m, m, pos, 0)
 }
 
-func parseSchema(m map[string]any, pos analysis.Position, depth int) *Schema {
+// flatten merges a node's $ref target, single allOf member, or single
+// non-null anyOf/oneOf branch under the node's own keys.
+func flattenNode(root, m map[string]any, depth int) map[string]any {
+	if depth > 16 {
+		return m
+	}
+	var base map[string]any
+	if ref, ok := m["$ref"].(string); ok {
+		for _, prefix := range []string{"#/$defs/", "#/definitions/"} {
+			if name, ok := strings.CutPrefix(ref, prefix); ok {
+				defs, _ := root[strings.Trim(prefix[1:], "/")].(map[string]any)
+				base, _ = defs[name].(map[string]any)
+			}
+		}
+	}
+	if base == nil {
+		if all, ok := m["allOf"].([]any); ok && len(all) == 1 {
+			base, _ = all[0].(map[string]any)
+		}
+	}
+	if base == nil {
+		for _, k := range []string{"anyOf", "oneOf"} {
+			branches, ok := m[k].([]any)
+			if !ok {
+				continue
+			}
+			var rest []map[string]any
+			for _, b := range branches {
+				bm, _ := b.(map[string]any)
+				if bm != nil && bm["type"] != "null" {
+					rest = append(rest, bm)
+				}
+			}
+			if len(rest) == 1 {
+				base = rest[0]
+			}
+		}
+	}
+	if base == nil {
+		return m
+	}
+	merged := map[string]any{}
+	for k, v := range flattenNode(root, base, depth+1) {
+		merged[k] = v
+	}
+	for k, v := range m {
+		switch k {
+		case "$ref", "allOf", "anyOf", "oneOf":
+			continue
+		}
+		merged[k] = v
+	}
+	return merged
+}
+
+func parseSchema(root, m map[string]any, pos analysis.Position, depth int) *Schema {
 	s := &Schema{Pos: pos}
 	if depth > 32 {
 		return s
 	}
+	m = flattenNode(root, m, 0)
 	switch t := m["type"].(type) {
 	case string:
 		s.Type = t
@@ -216,18 +276,26 @@ func parseSchema(m map[string]any, pos analysis.Position, depth int) *Schema {
 			if pm == nil {
 				pm = map[string]any{}
 			}
-			s.Properties = append(s.Properties, &Prop{Name: Lit(k, pos), Required: required[k], Schema: parseSchema(pm, pos, depth+1)})
+			s.Properties = append(s.Properties, &Prop{Name: Lit(k, pos), Required: required[k], Schema: parseSchema(root, pm, pos, depth+1)})
 		}
 	}
 	if items, ok := m["items"].(map[string]any); ok {
-		s.Items = parseSchema(items, pos, depth+1)
+		s.Items = parseSchema(root, items, pos, depth+1)
 	}
 	for k, v := range m {
 		switch k {
-		case "type", "title", "description", "enum", "default", "examples", "required", "properties", "items":
+		case "type", "title", "description", "enum", "default", "examples", "required", "properties", "items", "$defs", "definitions":
 			continue
 		}
 		collectStrings(v, pos, &s.Other, depth)
+	}
+	if depth == 0 {
+		// Definitions are read once, at the root, for scanning.
+		for _, k := range []string{"$defs", "definitions"} {
+			if v, ok := m[k]; ok {
+				collectStrings(v, pos, &s.Other, depth)
+			}
+		}
 	}
 	sort.Slice(s.Other, func(i, j int) bool { return s.Other[i].Value < s.Other[j].Value })
 	return s

@@ -31,7 +31,8 @@ type PinnedProperty struct {
 }
 
 // NormalTool is the normal form of a tool as a client sees it: name, title,
-// description, annotations, and every input-schema property reachable
+// description, annotations (hints equal to their MCP default left out), and
+// every input-schema property reachable
 // through "properties" and "items" with its path, type, description, enum,
 // default, examples and whether it is required. Empty strings count as
 // absent; key order, schema layout and every other keyword do not matter.
@@ -65,6 +66,12 @@ type Pin struct {
 // annotationKeys are the MCP tool annotations the pin covers.
 var annotationKeys = []string{"title", "readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}
 
+// annotationDefaults are the MCP specification's defaults for the hints. A
+// client reads a missing hint as its default, and SDKs differ in whether
+// they send defaults (mcp-go sends all four, the TypeScript SDK none), so
+// a hint equal to its default is left out of the normal form.
+var annotationDefaults = map[string]any{"readOnlyHint": false, "destructiveHint": true, "idempotentHint": false, "openWorldHint": true}
+
 // NormalForm computes a tool's normal form.
 func NormalForm(t *Tool) NormalTool {
 	n := NormalTool{Name: t.Name.Value, Properties: []PinnedProperty{}}
@@ -75,7 +82,7 @@ func NormalForm(t *Tool) NormalTool {
 		n.Description = t.Description.Value
 	}
 	for _, k := range annotationKeys {
-		if v, ok := t.Annotations[k]; ok && v != nil && v != "" {
+		if v, ok := t.Annotations[k]; ok && v != nil && v != "" && v != annotationDefaults[k] {
 			if n.Annotations == nil {
 				n.Annotations = map[string]any{}
 			}

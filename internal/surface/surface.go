@@ -168,3 +168,14 @@ type Source struct {
 	Files    []File
 	ReadFile func(path string) ([]byte, error)
 }
+
+// Declared is a surface the release declares rather than implements: an
+// MCPB manifest.json, a registry server.json, or a captured tools/list.
+type Declared struct {
+	Kind    string   `json:"kind"` // "mcpb-manifest", "server.json", "tools-json"
+	Path    string   `json:"path"`
+	Surface *Surface `json:"surface"`
+	// ToolsGenerated is the MCPB manifest's tools_generated flag: the
+	// declared tool list is not expected to be complete.
+	ToolsGenerated bool `json:"toolsGenerated,omitempty"`
+}

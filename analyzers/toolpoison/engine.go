@@ -1,0 +1,159 @@
+package toolpoison
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/mcpcert/mcpcert/internal/report"
+	"github.com/mcpcert/mcpcert/rules"
+)
+
+// engine holds the compiled signals and text rules of a rule set.
+type engine struct {
+	signals map[string]*regexp.Regexp
+	rules   []rules.Rule // text rules, by ID
+}
+
+func newEngine(set *rules.Set) (*engine, error) {
+	e := &engine{signals: map[string]*regexp.Regexp{}}
+	for _, s := range set.Signals() {
+		if s.Computed {
+			continue
+		}
+		rx, err := regexp.Compile(s.Regex)
+		if err != nil {
+			return nil, fmt.Errorf("signal %s: %w", s.ID, err)
+		}
+		e.signals[s.ID] = rx
+	}
+	for _, r := range set.All() {
+		if r.Poison != nil {
+			p := *r.Poison
+			p.Clauses = slices.Clone(p.Clauses)
+			// Most severe clause first, whatever the order in the data.
+			sort.SliceStable(p.Clauses, func(i, j int) bool {
+				return report.SeverityRank(p.Clauses[i].Severity) > report.SeverityRank(p.Clauses[j].Severity)
+			})
+			r.Poison = &p
+			e.rules = append(e.rules, r)
+		}
+	}
+	return e, nil
+}
+
+// hit is one text rule firing on one text.
+type hit struct {
+	rule     rules.Rule
+	severity string
+	signals  []string
+	lo, hi   int // span in the match text
+}
+
+// evaluate runs the text rules over a normalised text. computed holds the
+// computed signals that are true for this text.
+func (e *engine) evaluate(n normalized, computed map[string]bool) []hit {
+	occ := map[string][]int{}
+	find := func(id string) []int {
+		if o, ok := occ[id]; ok {
+			return o
+		}
+		var o []int
+		if rx := e.signals[id]; rx != nil {
+			for _, m := range rx.FindAllStringIndex(n.match, 64) {
+				o = append(o, m[0])
+			}
+		} else if computed[id] {
+			o = []int{-1} // anywhere
+		}
+		occ[id] = o
+		return o
+	}
+	var hits []hit
+	for _, r := range e.rules {
+		for _, c := range r.Poison.Clauses {
+			if lo, hi, ok := e.window(n, c, r.Poison.Window, find); ok {
+				hits = append(hits, hit{rule: r, severity: c.Severity, signals: c.All, lo: lo, hi: hi})
+				break
+			}
+		}
+	}
+	return hits
+}
+
+// window reports whether the clause's signals all occur within w
+// characters, with none of its None signals close by.
+func (e *engine) window(n normalized, c rules.Clause, w int, find func(string) []int) (int, int, bool) {
+	encoded := slices.Contains(c.All, "encoded_directive")
+	if encoded && n.decodedFrom < 0 {
+		return 0, 0, false
+	}
+	var lists [][]int
+	for _, id := range c.All {
+		o := find(id)
+		if encoded && id != "encoded_directive" {
+			o = slices.DeleteFunc(slices.Clone(o), func(p int) bool { return p >= 0 && p < n.decodedFrom })
+		}
+		if len(o) == 0 {
+			return 0, 0, false
+		}
+		if o[0] >= 0 {
+			lists = append(lists, o)
+		}
+	}
+	if len(lists) == 0 {
+		return 0, len(n.match), noneWithin(c, 0, len(n.match), find)
+	}
+	for _, anchor := range lists[0] {
+		lo, hi := anchor, anchor
+		for _, l := range lists[1:] {
+			best := l[0]
+			for _, p := range l {
+				if abs(p-anchor) < abs(best-anchor) {
+					best = p
+				}
+			}
+			lo, hi = min(lo, best), max(hi, best)
+		}
+		if hi-lo <= w && noneWithin(c, lo, hi, find) {
+			return lo, hi, true
+		}
+	}
+	return 0, 0, false
+}
+
+// noneWithin checks that no None signal occurs within 120 characters of
+// the span: "never accessible" must be near the path it protects to count.
+func noneWithin(c rules.Clause, lo, hi int, find func(string) []int) bool {
+	for _, id := range c.None {
+		for _, p := range find(id) {
+			if p < 0 || (p >= lo-120 && p <= hi+120) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// quote returns a readable excerpt of the match text around a span.
+func quote(n normalized, lo, hi int) string {
+	if hi <= lo {
+		hi = lo + 1
+	}
+	lo, hi = max(0, lo-20), min(len(n.match), hi+60)
+	s := strings.ToValidUTF8(n.match[lo:hi], "")
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 160 {
+		s = string(r[:160]) + "…"
+	}
+	return s
+}

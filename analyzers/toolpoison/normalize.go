@@ -1,0 +1,244 @@
+package toolpoison
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"html"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// normalized is a text prepared for matching.
+type normalized struct {
+	// match is what signals run over: the visible text, normalised, then
+	// any hidden Tags text and decoded segments, each on its own line.
+	match string
+	// decodedFrom is the offset in match where decoded text starts (-1: none).
+	decodedFrom int
+	invisibles  []invisible
+	controls    []rune
+	// tags is the ASCII text hidden in Unicode Tags characters.
+	tags string
+	// escapes counts literal escape sequences like "\x1b[" written out.
+	escapes int
+	// confusables is true when letters from another script imitate Latin.
+	confusables bool
+}
+
+type invisible struct {
+	r    rune
+	kind string
+}
+
+// Decoding budget per text: how many runs, and how many bytes in all.
+const (
+	maxDecodes      = 8
+	maxDecodedBytes = 64 << 10
+	minEncodedRun   = 24
+)
+
+var (
+	base64Run = regexp.MustCompile(`[A-Za-z0-9+/_-]{24,}={0,2}`)
+	hexRun    = regexp.MustCompile(`\b(?:[0-9a-fA-F]{2}){16,}\b`)
+)
+
+// invisibleKind classifies characters that render as nothing.
+func invisibleKind(r rune) string {
+	switch {
+	case r >= 0xE0000 && r <= 0xE007F:
+		return "tag"
+	case r == 0x200B || r == 0x200C || r == 0x200D || r == 0x2060 || r == 0xFEFF || r == 0x180E || r == 0x00AD ||
+		r == 0x115F || r == 0x1160 || r == 0x3164 || r == 0xFFA0 || r == 0x2061 || r == 0x2062 || r == 0x2063 || r == 0x2064:
+		return "zero-width"
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F, r == 0x061C:
+		return "bidi"
+	case r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF:
+		return "variation-selector"
+	case r >= 0xE000 && r <= 0xF8FF, r >= 0xF0000 && r <= 0xFFFFD, r >= 0x100000 && r <= 0x10FFFD:
+		return "private-use"
+	}
+	return ""
+}
+
+// isEmojiish reports runes after which a variation selector or a zero-width
+// joiner is ordinary (emoji sequences).
+func isEmojiish(r rune) bool {
+	return r >= 0x1F000 || (r >= 0x2600 && r <= 0x27BF) || (r >= 0x2190 && r <= 0x21FF) || (r >= 0x2B00 && r <= 0x2BFF) || r == 0x00A9 || r == 0x00AE || r == 0x203C || r == 0x2049 || r == 0x2122 || r == 0x2139 || (r >= 0x2300 && r <= 0x23FF)
+}
+
+// confusable maps letters that imitate Latin ones (Cyrillic, Greek, Latin
+// lookalikes) to the Latin letter, so that "іgnore" matches "ignore".
+var confusable = map[rune]rune{
+	'а': 'a', 'в': 'b', 'е': 'e', 'ё': 'e', 'к': 'k', 'м': 'm', 'н': 'h', 'о': 'o', 'р': 'p', 'с': 'c', 'т': 't',
+	'у': 'y', 'х': 'x', 'і': 'i', 'ї': 'i', 'ј': 'j', 'ѕ': 's', 'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w', 'һ': 'h', 'ӏ': 'l',
+	'А': 'a', 'В': 'b', 'Е': 'e', 'К': 'k', 'М': 'm', 'Н': 'h', 'О': 'o', 'Р': 'p', 'С': 'c', 'Т': 't', 'Х': 'x', 'І': 'i', 'Ј': 'j', 'Ѕ': 's',
+	'α': 'a', 'ο': 'o', 'ρ': 'p', 'ν': 'v', 'τ': 't', 'ι': 'i', 'κ': 'k', 'ε': 'e', 'υ': 'u', 'χ': 'x',
+	'Α': 'a', 'Β': 'b', 'Ε': 'e', 'Ζ': 'z', 'Η': 'h', 'Ι': 'i', 'Κ': 'k', 'Μ': 'm', 'Ν': 'n', 'Ο': 'o', 'Ρ': 'p', 'Τ': 't', 'Υ': 'y', 'Χ': 'x',
+	'ɡ': 'g', 'ɑ': 'a', 'ı': 'i', 'ℓ': 'l',
+}
+
+// normalize prepares s for matching.
+func normalize(s string) normalized {
+	var n normalized
+	var visible, tags strings.Builder
+	prev := rune(0)
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				continue
+			}
+		}
+		if k := invisibleKind(r); k != "" {
+			if k == "tag" {
+				if r >= 0xE0020 && r <= 0xE007E {
+					tags.WriteRune(r - 0xE0000)
+				}
+			} else if !((k == "variation-selector" || r == 0x200D) && isEmojiish(prev)) && !(r == 0xFEFF && i == 0) {
+				n.invisibles = append(n.invisibles, invisible{r, k})
+			}
+			if k == "tag" {
+				n.invisibles = append(n.invisibles, invisible{r, k})
+			}
+			continue
+		}
+		if (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || r == 0x7F || (r >= 0x80 && r <= 0x9F) {
+			n.controls = append(n.controls, r)
+			visible.WriteByte(' ')
+			continue
+		}
+		if c, ok := confusable[r]; ok {
+			n.confusables = n.confusables || isLatinNeighbour(s, i)
+			r = c
+		}
+		visible.WriteRune(r)
+		prev = r
+	}
+	n.tags = tags.String()
+	text := html.UnescapeString(norm.NFKC.String(visible.String()))
+	n.escapes = strings.Count(text, `\x1b[`) + strings.Count(text, `\033[`) + strings.Count(text, `\u001b[`) + strings.Count(text, `\e[`)
+
+	var b strings.Builder
+	b.WriteString(strings.ToLower(text))
+	if n.tags != "" {
+		b.WriteString("\n")
+		b.WriteString(strings.ToLower(n.tags))
+	}
+	n.decodedFrom = -1
+	if decoded := decodeRuns(text); decoded != "" {
+		b.WriteString("\n")
+		n.decodedFrom = b.Len()
+		b.WriteString(strings.ToLower(decoded))
+	}
+	n.match = b.String()
+	return n
+}
+
+// isLatinNeighbour reports whether the rune at i sits in a word with Latin
+// letters: a lone Cyrillic word is Russian, not a disguise.
+func isLatinNeighbour(s string, i int) bool {
+	start, end := i, i
+	for start > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:start])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		start -= size
+	}
+	for end < len(s) {
+		r, size := utf8.DecodeRuneInString(s[end:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		end += size
+	}
+	for _, r := range s[start:end] {
+		if r < 0x80 && unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeRuns decodes base64 and hex runs that yield mostly printable text,
+// within the decoding budget, one level deep plus one nested level.
+func decodeRuns(text string) string {
+	var out []string
+	budget := maxDecodedBytes
+	decodes := 0
+	var visit func(s string, depth int)
+	visit = func(s string, depth int) {
+		for _, rx := range []*regexp.Regexp{base64Run, hexRun} {
+			for _, run := range rx.FindAllString(s, -1) {
+				if decodes >= maxDecodes || budget <= 0 {
+					return
+				}
+				var dec []byte
+				if rx == hexRun {
+					dec, _ = hex.DecodeString(run)
+				} else {
+					dec = decodeBase64(run)
+				}
+				if len(dec) == 0 || !printable(dec) {
+					continue
+				}
+				decodes++
+				if len(dec) > budget {
+					dec = dec[:budget]
+				}
+				budget -= len(dec)
+				out = append(out, string(dec))
+				if depth < 1 {
+					visit(string(dec), depth+1)
+				}
+			}
+		}
+	}
+	visit(text, 0)
+	return strings.Join(out, "\n")
+}
+
+func decodeBase64(s string) []byte {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return b
+		}
+	}
+	return nil
+}
+
+// printable accepts decoded bytes that are UTF-8 text with at least one space
+// (an identifier or a hash decodes to noise or to a single word).
+func printable(b []byte) bool {
+	if !utf8.Valid(b) || len(b) < 12 {
+		return false
+	}
+	spaces, bad := 0, 0
+	for _, r := range string(b) {
+		switch {
+		case r == ' ':
+			spaces++
+		case unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r':
+			bad++
+		}
+	}
+	return spaces > 0 && bad == 0
+}
+
+// visible shows s with every invisible or control character made visible
+// as <U+XXXX>, for findings that quote the offending text.
+func visible(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if invisibleKind(r) != "" || (r < 0x20 && r != '\n' && r != '\t') || r == 0x7F || (r >= 0x80 && r <= 0x9F) {
+			fmt.Fprintf(&b, "<U+%04X>", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

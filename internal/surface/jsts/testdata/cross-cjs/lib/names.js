@@ -1,0 +1,2 @@
+exports.LIST = "list_items";
+module.exports.GET = "get_item";

@@ -1,0 +1,1 @@
+export const HINT = "Use the project id shown on the settings page.";

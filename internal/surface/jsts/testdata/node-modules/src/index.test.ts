@@ -1,0 +1,1 @@
+server.tool("test_only", "Declared in a test", async () => ({ content: [] }));

@@ -1,0 +1,376 @@
+// Package python extracts the tool surface of an MCP server from its Python
+// source (an sdist, a wheel, a repository) without running it.
+//
+// It recognises the official SDK's FastMCP (and its v2 name MCPServer), jlowin
+// fastmcp, and the low-level Server with list_tools/call_tool handlers. Texts
+// are folded statically: literals, concatenation, f-strings, module constants
+// of the workspace (across imports), files of the workspace read with
+// Path(__file__)…read_text() or open(); whatever cannot be folded is kept as a
+// partial or unresolved Text with its reason, never dropped. In a partial
+// text each hole is the source of the expression in braces, as an f-string
+// writes it ("Search {REGION} documents").
+//
+// Declarations in pytest files (tests/, test_*.py, conftest.py) are test
+// doubles and are not extracted; those files are still read for imports.
+package python
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/mcpcert/mcpcert/analyzers/analysis"
+	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
+	"github.com/mcpcert/mcpcert/internal/surface"
+)
+
+// Bounds that keep hostile or huge input from exhausting time or memory.
+const (
+	maxFileSize  = 4 << 20 // a larger .py file is a gap, not parsed
+	maxModules   = 2000    // modules parsed per Extract, imported ones included
+	maxReads     = 2000    // ReadFile attempts spent looking for imported modules
+	maxDepth     = 64      // recursion of evaluation and schema building
+	maxText      = 1 << 20 // longest folded text; longer is cut and partial
+	maxUnroll    = 1000    // tools produced by unrolling one registration loop
+	maxItems     = 10000   // elements of one evaluated list or dict
+	maxCallDepth = 3       // helper functions followed for outputs and params
+	maxNest      = 256     // module constants defined through other constants
+)
+
+// Extract returns the surface declared by the .py files of src.Files. It
+// follows imports within the workspace (from .x import Y, from pkg.mod import
+// Y, import pkg.mod as m) through src.Files and src.ReadFile. The error is
+// non-nil only when ctx ends or the extractor itself fails; an unparsable
+// file is a gap of the surface.
+func Extract(ctx context.Context, src surface.Source) (s *surface.Surface, err error) {
+	x := newExtractor(ctx, src)
+	defer x.close()
+	defer func() {
+		// A bug must not take the scan down with it; the driver reports the
+		// error as an incomplete engine run.
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("python surface: internal error: %v", r)
+		}
+	}()
+	for _, p := range x.paths {
+		if isTestFile(p) {
+			continue
+		}
+		m := x.module(p)
+		if x.err != nil {
+			return nil, x.err
+		}
+		if m != nil {
+			x.extractModule(m)
+		}
+		if x.err != nil {
+			return nil, x.err
+		}
+	}
+	x.linkLowLevel()
+	if x.err != nil {
+		return nil, x.err
+	}
+	if x.out.Tools == nil {
+		x.out.Tools = []*surface.Tool{}
+	}
+	return x.out, nil
+}
+
+// isTestFile reports files that pytest collects: servers built there are
+// test doubles, not the surface a client sees, so they declare nothing.
+func isTestFile(p string) bool {
+	base := path.Base(p)
+	if base == "conftest.py" || strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") {
+		return true
+	}
+	for _, d := range strings.Split(path.Dir(p), "/") {
+		if d == "tests" || d == "test" {
+			return true
+		}
+	}
+	return false
+}
+
+type extractor struct {
+	ctx   context.Context
+	src   surface.Source
+	out   *surface.Surface
+	files map[string][]byte // .py files of src.Files by path
+	paths []string          // their paths, sorted
+
+	mods    map[string]*module // loaded modules by path; nil when unreadable
+	trees   []*treesitter.Tree
+	reads   int
+	located map[string]modRef // locate results by exactness and path
+
+	memo      map[memoKey]*value
+	busy      map[memoKey]bool
+	nest      int  // module constants being evaluated, one inside the other
+	truncated bool // a bound cut an evaluation short: do not memoise it
+	localMemo map[localKey]*value
+	localBusy map[localKey]bool
+	calling   map[nodeKey]bool // functions being folded by callFunc
+	scopes    map[nodeKey]*scope
+	ticks     int
+
+	seen     map[string]bool // indicators and gaps already reported
+	low      map[string]*lowServer
+	lowOrder []string
+	err      error
+}
+
+func newExtractor(ctx context.Context, src surface.Source) *extractor {
+	x := &extractor{
+		ctx:       ctx,
+		src:       src,
+		out:       &surface.Surface{},
+		files:     map[string][]byte{},
+		mods:      map[string]*module{},
+		located:   map[string]modRef{},
+		memo:      map[memoKey]*value{},
+		busy:      map[memoKey]bool{},
+		scopes:    map[nodeKey]*scope{},
+		localMemo: map[localKey]*value{},
+		localBusy: map[localKey]bool{},
+		calling:   map[nodeKey]bool{},
+		seen:      map[string]bool{},
+		low:       map[string]*lowServer{},
+	}
+	for _, f := range src.Files {
+		p := path.Clean(strings.TrimPrefix(f.Path, "./"))
+		if !strings.HasSuffix(p, ".py") {
+			continue
+		}
+		if _, dup := x.files[p]; !dup {
+			x.paths = append(x.paths, p)
+		}
+		x.files[p] = f.Content
+	}
+	sort.Strings(x.paths)
+	return x
+}
+
+func (x *extractor) close() {
+	for _, t := range x.trees {
+		t.Close()
+	}
+}
+
+// alive reports whether work may go on, recording a cancelled context. It
+// is called in every loop that input can make long.
+func (x *extractor) alive() bool {
+	if x.err != nil {
+		return false
+	}
+	x.ticks++
+	if x.ticks%256 == 0 {
+		if err := x.ctx.Err(); err != nil {
+			x.err = err
+			return false
+		}
+	}
+	return true
+}
+
+func (x *extractor) gap(kind, p, detail string) {
+	k := "gap\x00" + kind + "\x00" + p + "\x00" + detail
+	if x.seen[k] {
+		return
+	}
+	x.seen[k] = true
+	x.out.Gaps = append(x.out.Gaps, analysis.Gap{Kind: kind, Path: p, Detail: detail})
+}
+
+func (x *extractor) indicate(kind, detail string, pos analysis.Position) {
+	k := fmt.Sprintf("ind\x00%s\x00%s\x00%s:%d:%d", kind, detail, pos.Path, pos.StartLine, pos.StartCol)
+	if x.seen[k] {
+		return
+	}
+	x.seen[k] = true
+	x.out.Indicators = append(x.out.Indicators, surface.Indicator{Kind: kind, Detail: detail, Pos: pos})
+}
+
+// module is one parsed Python file.
+type module struct {
+	path string
+	src  []byte
+	root *treesitter.Node
+	sc   *scope // module-level bindings
+}
+
+// module returns the parsed file at p, reading it through src.ReadFile if it
+// is not among src.Files; nil if it cannot be read or parsed.
+func (x *extractor) module(p string) *module {
+	if m, ok := x.mods[p]; ok {
+		return m
+	}
+	if err := x.ctx.Err(); err != nil {
+		x.err = err
+	}
+	if len(x.mods) >= maxModules || !x.alive() {
+		return nil
+	}
+	x.mods[p] = nil
+	src, ok := x.files[p]
+	if !ok {
+		if x.src.ReadFile == nil || x.reads >= maxReads {
+			return nil
+		}
+		x.reads++
+		b, err := x.src.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		src = b
+	}
+	if len(src) > maxFileSize {
+		x.gap("file-too-large", p, fmt.Sprintf("%d bytes; not parsed (limit %d)", len(src), maxFileSize))
+		return nil
+	}
+	tree, err := treesitter.Parse(x.ctx, treesitter.Python, src)
+	if err != nil {
+		if x.ctx.Err() != nil {
+			x.err = x.ctx.Err()
+		} else {
+			x.gap("parse-error", p, err.Error())
+		}
+		return nil
+	}
+	x.trees = append(x.trees, tree)
+	m := &module{path: p, src: src, root: tree.Root()}
+	m.sc = x.indexScope(m, m.root, nil)
+	x.mods[p] = m
+	return m
+}
+
+// pos is the position of n in m.
+func (m *module) pos(n *treesitter.Node) analysis.Position {
+	if n == nil {
+		return analysis.Position{Path: m.path}
+	}
+	sl, sc := n.Start()
+	el, ec := n.End()
+	return analysis.Position{Path: m.path, StartLine: sl, StartCol: sc, EndLine: el, EndCol: ec}
+}
+
+// nodeKey identifies a node across wrappers.
+type nodeKey struct {
+	path       string
+	start, end int
+	typ        string
+}
+
+func keyOf(m *module, n *treesitter.Node) nodeKey {
+	return nodeKey{m.path, n.StartByte(), n.EndByte(), n.Type()}
+}
+
+// modRef is where a dotted module name was found in the workspace.
+type modRef struct {
+	file string // the .py or __init__.py; "" for a namespace package
+	dir  string // the package directory, for submodules; "" for a plain module
+	ok   bool
+}
+
+// notWorkspace are top-level modules of the standard library and of the MCP
+// stack: a workspace file that happens to share their name (utils/json.py)
+// is not what an absolute import of them loads.
+var notWorkspace = map[string]bool{
+	"os": true, "sys": true, "json": true, "typing": true, "re": true, "pathlib": true, "datetime": true,
+	"random": true, "time": true, "asyncio": true, "logging": true, "enum": true, "dataclasses": true,
+	"textwrap": true, "inspect": true, "subprocess": true, "collections": true, "functools": true,
+	"itertools": true, "abc": true, "io": true, "uuid": true, "hashlib": true, "base64": true, "math": true,
+	"string": true, "types": true, "contextlib": true, "importlib": true, "platform": true, "socket": true,
+	"urllib": true, "http": true, "shutil": true, "tempfile": true, "glob": true, "copy": true,
+	"traceback": true, "warnings": true, "argparse": true, "sqlite3": true, "secrets": true, "csv": true,
+	"typing_extensions": true, "mcp": true, "fastmcp": true, "pydantic": true, "httpx": true,
+	"requests": true, "anyio": true, "starlette": true, "uvicorn": true,
+}
+
+// findModule locates an absolute dotted module in the workspace: a file of
+// src.Files whose path ends with its path (the shortest, so the outermost
+// source root wins), else src/… or the root through src.ReadFile.
+func (x *extractor) findModule(dotted string) modRef {
+	top, _, _ := strings.Cut(dotted, ".")
+	if dotted == "" || notWorkspace[top] {
+		return modRef{}
+	}
+	return x.locate(strings.ReplaceAll(dotted, ".", "/"), false)
+}
+
+// locate finds rel (a slash path without extension) as a module or package.
+// With exact, rel is a workspace path; otherwise it may sit under any root.
+func (x *extractor) locate(rel string, exact bool) modRef {
+	k := fmt.Sprintf("%t:%s", exact, rel)
+	if r, ok := x.located[k]; ok {
+		return r
+	}
+	r := x.search(rel, exact)
+	x.located[k] = r
+	return r
+}
+
+func (x *extractor) search(rel string, exact bool) modRef {
+	match := func(p, cand string) bool {
+		if exact {
+			return p == cand
+		}
+		return p == cand || strings.HasSuffix(p, "/"+cand)
+	}
+	best := ""
+	for _, cand := range []string{rel + ".py", rel + "/__init__.py"} {
+		for _, p := range x.paths {
+			if match(p, cand) && (best == "" || len(p) < len(best)) {
+				best = p
+			}
+		}
+	}
+	if best != "" {
+		return fileRef(best)
+	}
+	// A namespace package: a directory holding .py files but no __init__.
+	for _, p := range x.paths {
+		if exact && strings.HasPrefix(p, rel+"/") {
+			return modRef{dir: rel, ok: true}
+		}
+		if !exact {
+			if strings.HasPrefix(p, rel+"/") {
+				return modRef{dir: rel, ok: true}
+			}
+			if i := strings.Index(p, "/"+rel+"/"); i >= 0 {
+				return modRef{dir: p[:i+1+len(rel)], ok: true}
+			}
+		}
+	}
+	roots := []string{""}
+	if !exact {
+		roots = append(roots, "src/")
+	}
+	for _, root := range roots {
+		for _, cand := range []string{root + rel + ".py", root + rel + "/__init__.py"} {
+			if x.src.ReadFile == nil || x.reads >= maxReads {
+				return modRef{}
+			}
+			if _, known := x.mods[cand]; known {
+				if x.mods[cand] != nil {
+					return fileRef(cand)
+				}
+				continue
+			}
+			if x.module(cand) != nil {
+				return fileRef(cand)
+			}
+		}
+	}
+	return modRef{}
+}
+
+func fileRef(p string) modRef {
+	r := modRef{file: p, ok: true}
+	if path.Base(p) == "__init__.py" {
+		r.dir = path.Dir(p) // "." for the root package
+	}
+	return r
+}
