@@ -23,7 +23,7 @@ import (
 )
 
 // Version is the version of the rule set; bump it with every rule change.
-const Version = "2026.11.0"
+const Version = "2026.11.1"
 
 //go:embed *.yaml
 var files embed.FS

@@ -6,11 +6,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
 	"github.com/mcpcert/mcpcert/internal/report"
 	"github.com/mcpcert/mcpcert/internal/surface"
 	"github.com/mcpcert/mcpcert/rules"
+	"golang.org/x/text/unicode/norm"
 )
 
 // site is one string of the surface and where it sits.
@@ -28,7 +30,26 @@ var schemaWhere = map[string]bool{
 	"schema.title": true, "schema.other": true, "outputSchema.description": true,
 }
 
-var validName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
+// identWhere are locations whose text is an identifier: rules run over
+// its words (read_ssh_key_first → "read ssh key first").
+var identWhere = map[string]bool{"tool.name": true, "schema.key": true, "prompt.name": true, "prompt.argument.name": true}
+
+var (
+	validName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
+	// clientNamespace is the prefix clients put before a server's tools
+	// (mcp__github__create_issue); a server that names its own tool so
+	// poses as another server's tool.
+	clientNamespace = regexp.MustCompile(`(?i)^mcp__[a-z0-9_-]{1,64}__`)
+	// toolRef finds identifiers used as tool names: after a verb of
+	// calling, in a condition, or before "tool"/"is called".
+	toolRef = []*regexp.Regexp{
+		regexp.MustCompile("\\b(?:call(?:s|ed|ing)?|invok(?:e|es|ed|ing)|us(?:e|es|ed|ing)|run(?:s|ning)?|whenever|when|before|after)\\s+(?:the\\s+)?[`'\"]?([a-z][a-z0-9]{0,30}(?:_[a-z0-9]{1,30}){1,6}|[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30}){2,6})\\b"),
+		regexp.MustCompile("\\b([a-z][a-z0-9]{0,30}(?:[_-][a-z0-9]{1,30}){0,6})[`'\"]?\\s+(?:tool|function|(?:is|are|gets)\\s+(?:called|invoked|used|available))\\b"),
+	}
+	// padding is a run of blank lines or spaces long enough to push what
+	// follows out of a client's view.
+	padding = regexp.MustCompile(`(?:[ \t]{0,8}\n){10,100}|[ \t]{80,1000}`)
+)
 
 // Detect finds tool poisoning in an extracted surface and the surfaces the
 // release declares. It is the analyzer's logic without the pass, for the
@@ -38,7 +59,7 @@ func Detect(extracted *surface.Surface, declared []surface.Declared, set *rules.
 	if err != nil {
 		return nil, err
 	}
-	d := &detector{e: e, set: set, defined: map[string]bool{}}
+	d := &detector{e: e, set: set, defined: map[string]bool{}, paramSet: map[string]bool{}}
 	for _, w := range set.List("well_known_tools") {
 		d.wellKnown = append(d.wellKnown, w)
 	}
@@ -52,6 +73,9 @@ func Detect(extracted *surface.Surface, declared []surface.Declared, set *rules.
 		}
 		for _, t := range s.Tools {
 			d.defined[strings.ToLower(t.Name.Value)] = true
+			for _, name := range paramNames(t.InputSchema) {
+				d.paramSet[name] = true
+			}
 		}
 	}
 	for _, s := range surfaces {
@@ -81,7 +105,9 @@ type detector struct {
 	e         *engine
 	set       *rules.Set
 	wellKnown []string
-	defined   map[string]bool
+	defined   map[string]bool // tool names of this server
+	paramSet  map[string]bool // parameter names of this server's tools
+	surf      *surface.Surface
 	out       []analysis.Diagnostic
 	seen      map[string]bool
 }
@@ -99,6 +125,7 @@ func (d *detector) report(rule, severity string, pos analysis.Position, key, for
 }
 
 func (d *detector) surface(s *surface.Surface) {
+	d.surf = s
 	for _, t := range s.Tools {
 		owner := fmt.Sprintf("tool %q", t.Name.Value)
 		sites := []site{{t.Name, "tool.name", owner, t}}
@@ -136,7 +163,7 @@ func (d *detector) surface(s *surface.Surface) {
 			}
 		}
 		for _, a := range p.Arguments {
-			sites = append(sites, site{a.Name, "prompt.argument", owner, nil})
+			sites = append(sites, site{a.Name, "prompt.argument.name", owner, nil})
 			if a.Description != nil {
 				sites = append(sites, site{*a.Description, "prompt.argument", owner, nil})
 			}
@@ -213,34 +240,13 @@ func (d *detector) text(st site) {
 	if len(n.controls) > 0 || n.escapes > 0 {
 		d.report("TP007", "high", pos, loc+"ansi", "%s contains terminal control characters (%s): %q", loc, describeControls(n), excerpt(visible(st.text.Value)))
 	}
-	if len(n.invisibles) > 0 {
-		kinds := map[string]int{}
-		for _, iv := range n.invisibles {
-			kinds[iv.kind]++
-		}
-		sev := "medium"
-		switch {
-		case n.tags != "":
-			sev = "critical"
-		case kinds["bidi"] > 0 || st.where == "tool.name" || st.where == "schema.key":
-			sev = "high"
-		}
-		msg := fmt.Sprintf("%s contains %s: %q", loc, describeKinds(kinds), excerpt(visible(st.text.Value)))
-		if n.tags != "" {
-			msg += fmt.Sprintf("; hidden Tags text decodes to %q", excerpt(n.tags))
-		}
-		d.report("TP008", sev, pos, loc+"invisible", "%s", msg)
+	m := n
+	if identWhere[st.where] {
+		m = normalize(words(st.text.Value))
 	}
-
-	computed := map[string]bool{"encoded_directive": n.decodedFrom >= 0}
-	for _, name := range d.wellKnown {
-		// Plain words (search, fetch, exec) are English before they are
-		// tool names; only compound names identify another server's tool.
-		if strings.ContainsAny(name, "_-") && !d.defined[name] && containsWord(n.match, name) {
-			computed["foreign_tool"] = true
-		}
-	}
-	for _, h := range d.e.evaluate(n, computed) {
+	hits := d.e.evaluate(m, d.computed(st, m))
+	worst := ""
+	for _, h := range hits {
 		rule, sev := h.rule.ID, h.severity
 		switch {
 		case schemaWhere[st.where]:
@@ -251,8 +257,46 @@ func (d *detector) text(st site) {
 		case st.where == "output":
 			rule = "TP005"
 		}
-		d.report(rule, sev, pos, loc+h.rule.ID+quote(n, h.lo, h.hi), "%s: %s (%s): %q",
-			loc, strings.ToLower(h.rule.Title), strings.Join(h.signals, " + "), quote(n, h.lo, h.hi))
+		// A name is chosen, not written: steering in it is deliberate.
+		if identWhere[st.where] && report.SeverityRank(sev) < report.SeverityRank("medium") {
+			sev = "medium"
+		}
+		if report.SeverityRank(sev) > report.SeverityRank(worst) {
+			worst = sev
+		}
+		d.report(rule, sev, pos, loc+h.rule.ID+quote(m, h.lo, h.hi), "%s: %s (%s): %q",
+			loc, strings.ToLower(h.rule.Title), strings.Join(h.signals, " + "), quote(m, h.lo, h.hi))
+	}
+	if len(n.invisibles) > 0 {
+		kinds := map[string]int{}
+		for _, iv := range n.invisibles {
+			kinds[iv.kind]++
+		}
+		sev := "medium"
+		switch {
+		case n.tags != "" || n.smuggled != "":
+			sev = "critical"
+		case kinds["bidi"] > 0 || st.where == "tool.name" || st.where == "schema.key":
+			sev = "high"
+		case report.SeverityRank(worst) >= report.SeverityRank("medium"):
+			// Invisible characters in a text that carries instructions
+			// split the trigger words so that filters miss them.
+			sev = "high"
+		}
+		msg := fmt.Sprintf("%s contains %s: %q", loc, describeKinds(kinds), excerpt(visible(st.text.Value)))
+		if n.tags != "" {
+			msg += fmt.Sprintf("; hidden Tags text decodes to %q", excerpt(n.tags))
+		}
+		if n.smuggled != "" {
+			msg += fmt.Sprintf("; variation selectors decode to %q", excerpt(strings.TrimSpace(n.smuggled)))
+		}
+		d.report("TP008", sev, pos, loc+"invisible", "%s", msg)
+	}
+	d.links(n, pos, loc)
+	// Enum values, defaults and constants are data; one that reads like a
+	// sentence is prose smuggled into the schema.
+	if (st.where == "schema.enum" || st.where == "schema.default" || st.where == "schema.other") && isProse(st.text.Value) && worst == "" {
+		d.report("TP004", "medium", pos, loc+"prose", "%s reads like prose rather than a value: %q", loc, excerpt(visible(st.text.Value)))
 	}
 	// Property names are identifiers; one that reads like a sentence is
 	// prose smuggled into the schema.
@@ -261,19 +305,148 @@ func (d *detector) text(st site) {
 	}
 }
 
-func containsWord(s, w string) bool {
+// computed gives the computed signals of one text (see rules/poisoning.yaml):
+// offsets in the match text, or -1 for the whole text.
+func (d *detector) computed(st site, n normalized) map[string][]int {
+	c := map[string][]int{}
+	if n.decodedFrom >= 0 {
+		c["encoded_directive"] = []int{-1}
+	}
+	if identWhere[st.where] {
+		c["identifier"] = []int{-1}
+	}
+	if schemaWhere[st.where] {
+		c["schema_value"] = []int{-1}
+	}
+	if st.where == "output" {
+		c["output"] = []int{-1}
+	}
+	for _, m := range padding.FindAllStringIndex(n.match, 16) {
+		rest := n.match[m[1]:]
+		if text := strings.TrimLeft(rest, " \t\r\n"); text != "" {
+			c["padding"] = append(c["padding"], m[1]+len(rest)-len(text))
+		}
+	}
+	// Another server's tool: a compound identifier used as a tool name, or
+	// a well-known name, that this server neither defines nor takes as a
+	// parameter. Plain words (search, fetch) count only in a tool context.
+	foreign := func(name string) bool {
+		return !d.defined[name] && !d.paramSet[name] &&
+			(strings.Contains(name, "_") || strings.Count(name, "-") >= 2 || slices.Contains(d.wellKnown, name))
+	}
+	for _, rx := range toolRef {
+		for _, m := range rx.FindAllStringSubmatchIndex(n.match, 32) {
+			if name := n.match[m[2]:m[3]]; foreign(name) {
+				c["foreign_tool"] = append(c["foreign_tool"], m[2])
+			}
+		}
+	}
+	for _, name := range d.wellKnown {
+		if strings.ContainsAny(name, "_-") && foreign(name) {
+			for _, at := range wordIndexes(n.match, name) {
+				c["foreign_tool"] = append(c["foreign_tool"], at)
+			}
+		}
+	}
+	// One of the tool's own parameters named as the place to put
+	// something ("in sidenote", "as `hint`").
+	var names []string
+	if st.tool != nil {
+		names = paramNames(st.tool.InputSchema)
+	} else {
+		for name := range d.paramSet {
+			names = append(names, name)
+		}
+	}
+	var alts []string
+	for _, name := range names {
+		if len(name) >= 3 {
+			alts = append(alts, regexp.QuoteMeta(name))
+		}
+	}
+	if len(alts) > 0 {
+		slices.Sort(alts)
+		rx := regexp.MustCompile("\\b(?:in|into|as|inside|within)\\s+(?:the\\s+)?[`'\"]?(?:" + strings.Join(alts, "|") + ")\\b")
+		for _, m := range rx.FindAllStringIndex(n.match, 16) {
+			c["param_target"] = append(c["param_target"], m[0])
+		}
+	}
+	return c
+}
+
+// paramNames lists the lower-cased property names of a schema, nested
+// objects included.
+func paramNames(s *surface.Schema) []string {
+	if s == nil {
+		return nil
+	}
+	var out []string
+	for _, p := range s.Properties {
+		out = append(out, strings.ToLower(p.Name.Value))
+		out = append(out, paramNames(p.Schema)...)
+	}
+	return append(out, paramNames(s.Items)...)
+}
+
+// isProse reports a value that reads like a sentence: many words, or a
+// long run of text in a script written without spaces.
+func isProse(s string) bool {
+	if len(strings.Fields(s)) >= 8 {
+		return true
+	}
+	letters := 0
+	for _, r := range s {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			letters++
+		}
+	}
+	return letters >= 20
+}
+
+// wordIndexes returns where w occurs in s as a whole identifier.
+func wordIndexes(s, w string) []int {
+	var out []int
 	for i := 0; ; {
 		j := strings.Index(s[i:], w)
 		if j < 0 {
-			return false
+			return out
 		}
 		j += i
 		before := j == 0 || !isIdent(s[j-1])
 		after := j+len(w) >= len(s) || !isIdent(s[j+len(w)])
 		if before && after {
-			return true
+			out = append(out, j)
 		}
 		i = j + 1
+	}
+}
+
+var (
+	// mdLink and htmlLink capture a link's visible text and its target.
+	mdLink   = regexp.MustCompile(`\[([^\]]{1,200})\]\(\s{0,3}([^)\s]{1,300})\s{0,3}\)`)
+	htmlLink = regexp.MustCompile(`<a\b[^>]{0,200}\bhref\s*=\s*["']?([^"'\s>]{1,300})["']?[^>]{0,100}>([^<]{1,200})</a>`)
+	hostIn   = regexp.MustCompile(`(?:https?://)?((?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,24})\b`)
+)
+
+// links reports links whose visible text shows one host and whose target
+// is another: the user approves what they read, the model follows the URL.
+func (d *detector) links(n normalized, pos analysis.Position, loc string) {
+	check := func(text, target string) {
+		shown, aim := hostIn.FindStringSubmatch(text), hostIn.FindStringSubmatch(target)
+		if shown == nil || aim == nil || !strings.Contains(target, "://") {
+			return
+		}
+		a, b := shown[1], aim[1]
+		if a == b || strings.HasSuffix(a, "."+b) || strings.HasSuffix(b, "."+a) {
+			return
+		}
+		d.report("TP012", "high", pos, loc+"link"+target, "%s: link text shows %q but the link goes to %q", loc, a, b)
+	}
+	for _, m := range mdLink.FindAllStringSubmatch(n.match, 16) {
+		check(m[1], m[2])
+	}
+	for _, m := range htmlLink.FindAllStringSubmatch(n.match, 16) {
+		check(m[2], m[1])
 	}
 }
 
@@ -281,8 +454,8 @@ func isIdent(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// name checks tool names: invalid characters, look-alike letters, and
-// collisions with well-known tools.
+// name checks tool names: invalid characters, look-alike letters, client
+// namespaces, and collisions with well-known tools.
 func (d *detector) name(t *surface.Tool) {
 	name := t.Name.Value
 	if name == "" {
@@ -290,38 +463,137 @@ func (d *detector) name(t *surface.Tool) {
 	}
 	n := normalize(name)
 	pos := t.Name.Pos
+	// Compatibility forms (fullwidth ｓｅａｒｃｈ, ligatures) fold to a
+	// plain ASCII name under NFKC: the name imitates that one.
+	folded := norm.NFKC.String(name)
 	switch {
 	case n.confusables:
 		d.report("TP010", "high", pos, "confusable", "tool name %q imitates %q with look-alike letters", visible(name), n.match)
+	case folded != name && validName.MatchString(folded):
+		d.report("TP010", "high", pos, "confusable", "tool name %q imitates %q with compatibility (fullwidth) letters", visible(name), folded)
+	case clientNamespace.MatchString(name):
+		d.report("TP010", "high", pos, "namespace", "tool name %q poses as another server's tool under a client's mcp__server__ namespace", name)
 	case !validName.MatchString(name):
 		d.report("TP010", "medium", pos, "invalid", "tool name %q has characters outside [A-Za-z0-9_.-]", visible(name))
+	case d.typosquat(strings.ToLower(name)) != "":
+		d.report("TP010", "medium", pos, "typosquat", "tool name %q is one slip away from the well-known %q", name, d.typosquat(strings.ToLower(name)))
 	case slices.Contains(d.wellKnown, strings.ToLower(name)):
+		if others, related := d.related(t); others && !related {
+			d.report("TP010", "medium", pos, "well-known", "tool name %q is the name of a widely used tool of another server, and this server's other tools do nothing of the kind; a model may call this one instead", name)
+			return
+		}
 		d.report("TP010", "low", pos, "well-known", "tool name %q is the name of a widely used tool of another server; a model may call this one instead", name)
 	}
 }
 
-// params checks for parameters that carry data out.
-func (d *detector) params(t *surface.Tool) {
-	if t.InputSchema == nil {
-		return
+// typosquat returns the well-known compound name that name imitates by
+// one swap of adjacent letters, one doubled letter or one dropped inner
+// letter (raed_file, send_emaill, exeute_command); plurals and other real
+// variants (read_files) differ at the end and are not counted.
+func (d *detector) typosquat(name string) string {
+	if d.defined[name] && slices.Contains(d.wellKnown, name) {
+		return ""
 	}
+	for _, w := range d.wellKnown {
+		if len(w) < 7 || !strings.ContainsAny(w, "_-") || w == name || d.defined[w] {
+			continue
+		}
+		switch len(name) - len(w) {
+		case 0:
+			for i := 0; i+1 < len(w); i++ {
+				if w[i] != w[i+1] && name == w[:i]+string(w[i+1])+string(w[i])+w[i+2:] {
+					return w
+				}
+			}
+		case 1:
+			for i := 1; i < len(w); i++ {
+				if name == w[:i]+string(w[i-1])+w[i:] {
+					return w
+				}
+			}
+		case -1:
+			for i := 1; i+1 < len(w); i++ {
+				if w[i] != '_' && w[i] != '-' && name == w[:i]+w[i+1:] {
+					return w
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// related reports whether the server has other tools, and whether any of
+// them shares the capability domain of t's well-known name (a sandbox
+// server's reset_sandbox next to its bash): a well-known name alone in an
+// unrelated server (a weather server's read_file) is squatting.
+func (d *detector) related(t *surface.Tool) (others, related bool) {
+	name := strings.ToLower(t.Name.Value)
+	var vocab []string
+	for _, entry := range d.set.List("tool_domains") {
+		names, words, ok := strings.Cut(entry, ":")
+		if ok && slices.Contains(strings.Fields(names), name) {
+			vocab = append(vocab, strings.Fields(words)...)
+		}
+	}
+	if d.surf == nil || len(vocab) == 0 {
+		return false, false
+	}
+	for _, o := range d.surf.Tools {
+		if o == t || strings.EqualFold(o.Name.Value, t.Name.Value) {
+			continue
+		}
+		others = true
+		text := strings.ToLower(words(o.Name.Value))
+		if o.Description != nil {
+			text += " " + strings.ToLower(o.Description.Value)
+		}
+		for _, w := range vocab {
+			if len(wordIndexes(text, w)) > 0 {
+				return true, true
+			}
+		}
+	}
+	return others, false
+}
+
+// params checks for parameters that carry data out, nested ones included.
+func (d *detector) params(t *surface.Tool) {
+	if t.InputSchema != nil {
+		d.props(t, t.InputSchema, "")
+	}
+}
+
+func (d *detector) props(t *surface.Tool, s *surface.Schema, prefix string) {
 	suspicious := d.set.List("suspicious_params")
-	for _, p := range t.InputSchema.Properties {
+	for _, p := range s.Properties {
 		name := strings.ToLower(p.Name.Value)
-		free := p.Schema == nil || p.Schema.Type == "" || p.Schema.Type == "string" || p.Schema.Type == "object"
+		// Free text: a string, an untyped value, an object or an array of
+		// them (a conversation is a list of messages), with no enum.
+		free := p.Schema == nil || (len(p.Schema.Enum) == 0 &&
+			(p.Schema.Type == "" || p.Schema.Type == "string" || p.Schema.Type == "object" || p.Schema.Type == "array"))
 		var desc normalized
 		if p.Schema != nil && p.Schema.Description != nil {
 			desc = normalize(p.Schema.Description.Value)
 		}
-		asks := desc.match != "" && (d.matches(desc, "conversation_data") ||
-			(d.matches(desc, "sensitive_path") && d.matches(desc, "access_verb") && !d.matches(desc, "negation")))
+		has := func(signal string) bool { return desc.match != "" && d.matches(desc, signal) }
+		secrets := has("secret_word") && has("conversation_data") && !has("negation")
+		files := has("sensitive_path") && has("access_verb") && !has("negation")
+		asks := has("conversation_data") || files
 		pos := p.Name.Pos
-		owner := fmt.Sprintf("tool %q parameter %q", t.Name.Value, p.Name.Value)
+		owner := fmt.Sprintf("tool %q parameter %q", t.Name.Value, prefix+p.Name.Value)
 		switch {
+		case secrets && free:
+			d.report("TP011", "critical", pos, "asks"+owner, "%s asks the model for secrets it has seen in the conversation: %q", owner, quote(desc, 0, len(desc.match)))
 		case asks && free:
-			d.report("TP011", "high", pos, "asks", "%s asks the model for the conversation, files or secrets: %q", owner, quote(desc, 0, len(desc.match)))
-		case free && slices.Contains(suspicious, name) && t.HandlerKnown && !slices.Contains(t.UsedParams, p.Name.Value):
-			d.report("TP011", "medium", pos, "unused", "%s is a free-text parameter the handler never reads: a channel for data to leave through the call", owner)
+			d.report("TP011", "high", pos, "asks"+owner, "%s asks the model for the conversation, files or secrets: %q", owner, quote(desc, 0, len(desc.match)))
+		case free && prefix == "" && slices.Contains(suspicious, name) && t.HandlerKnown && !slices.Contains(t.UsedParams, p.Name.Value):
+			d.report("TP011", "medium", pos, "unused"+owner, "%s is a free-text parameter the handler never reads: a channel for data to leave through the call", owner)
+		}
+		if p.Schema != nil {
+			d.props(t, p.Schema, prefix+p.Name.Value+".")
+			if p.Schema.Items != nil {
+				d.props(t, p.Schema.Items, prefix+p.Name.Value+"[].")
+			}
 		}
 	}
 }
@@ -331,14 +603,55 @@ func (d *detector) matches(n normalized, signal string) bool {
 	return rx != nil && rx.MatchString(n.match)
 }
 
+// dynamicSource recognises, in an extractor's note on a tool table it
+// could not enumerate, a table read at run time from the network, files
+// or the environment.
+var dynamicSource = regexp.MustCompile(`(?i)\b(?:fetch|https?|axios|requests?\.|urlopen|http\.get|readfile|read_text|open\(|os\.readfile|environ|process\.env|getenv)`)
+
 // indicators reports code that can change the surface after approval.
+// Run-time metadata is high; a mutation API is high when it rewrites a
+// tool that is already registered — update(), or the same name registered
+// twice — and medium when it only adds, removes or toggles tools.
 func (d *detector) indicators(s *surface.Surface) {
+	count := map[string]int{}
+	for _, t := range s.Tools {
+		count[t.Name.Value]++
+	}
+	var twice []string
+	for name, c := range count {
+		if c > 1 {
+			twice = append(twice, name)
+		}
+	}
+	slices.Sort(twice)
+	mutates := false
 	for _, in := range s.Indicators {
 		sev := "medium"
-		if in.Kind == "runtime-metadata" {
+		switch {
+		case in.Kind == "runtime-metadata":
+			sev = "high"
+		case strings.HasPrefix(in.Detail, "update()"):
 			sev = "high"
 		}
+		if in.Kind == "mutation-api" {
+			mutates = true
+		}
 		d.report("TP003", sev, in.Pos, in.Kind+in.Detail, "%s: %s", strings.ReplaceAll(in.Kind, "-", " "), in.Detail)
+	}
+	if mutates {
+		for _, name := range twice {
+			for _, t := range s.Tools {
+				if t.Name.Value == name {
+					d.report("TP003", "high", t.Pos, "re-registered"+name, "tool %q is registered more than once and the server removes tools at run time: the definition the model sees can be swapped after approval", name)
+					break
+				}
+			}
+		}
+	}
+	for _, g := range s.Gaps {
+		if g.Kind == "dynamic-tool-table" && dynamicSource.MatchString(g.Detail) {
+			d.report("TP003", "high", analysis.Position{Path: g.Path}, "dynamic"+g.Detail, "runtime metadata: the tool list is built from data read at run time: %s", g.Detail)
+		}
 	}
 }
 

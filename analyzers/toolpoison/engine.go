@@ -53,8 +53,9 @@ type hit struct {
 }
 
 // evaluate runs the text rules over a normalised text. computed holds the
-// computed signals that are true for this text.
-func (e *engine) evaluate(n normalized, computed map[string]bool) []hit {
+// computed signals that are true for this text: their offsets in the match
+// text, or anywhere (-1) when the signal is about the whole text.
+func (e *engine) evaluate(n normalized, computed map[string][]int) []hit {
 	occ := map[string][]int{}
 	find := func(id string) []int {
 		if o, ok := occ[id]; ok {
@@ -65,8 +66,8 @@ func (e *engine) evaluate(n normalized, computed map[string]bool) []hit {
 			for _, m := range rx.FindAllStringIndex(n.match, 64) {
 				o = append(o, m[0])
 			}
-		} else if computed[id] {
-			o = []int{-1} // anywhere
+		} else {
+			o = computed[id]
 		}
 		occ[id] = o
 		return o

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,6 +25,9 @@ type normalized struct {
 	controls    []rune
 	// tags is the ASCII text hidden in Unicode Tags characters.
 	tags string
+	// smuggled is text hidden as bytes in a run of variation selectors
+	// (U+FE00–FE0F are bytes 0–15, U+E0100–E01EF bytes 16–255).
+	smuggled string
 	// escapes counts literal escape sequences like "\x1b[" written out.
 	escapes int
 	// confusables is true when letters from another script imitate Latin.
@@ -45,7 +49,19 @@ const (
 var (
 	base64Run = regexp.MustCompile(`[A-Za-z0-9+/_-]{24,}={0,2}`)
 	hexRun    = regexp.MustCompile(`\b(?:[0-9a-fA-F]{2}){16,}\b`)
+	// escapeRun is text written as \uXXXX or \xXX escapes.
+	escapeRun = regexp.MustCompile(`(?i)(?:\\u[0-9a-f]{4}|\\x[0-9a-f]{2}){8,}`)
+	// spacedOut is a word written letter by letter ("i d _ r s a").
+	spacedOut = regexp.MustCompile(`(?:[^\s] ){3,}[^\s]`)
+	// pathSpaces are spaces put around path punctuation ("~ / . ssh").
+	pathSpaces = regexp.MustCompile(`\s*([/~._\\])\s*`)
+	// leetWord is a word that mixes letters with digits or symbols used as
+	// letters ("1gn0re", "pr3v10us", "p@ssw0rd").
+	leetWord = regexp.MustCompile(`[a-z0-9@$]*[a-z][a-z0-9@$]*`)
 )
+
+// leet maps digits and symbols used as letters back to letters.
+var leet = strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s", "7", "t", "@", "a", "$", "s")
 
 // invisibleKind classifies characters that render as nothing.
 func invisibleKind(r rune) string {
@@ -86,7 +102,8 @@ var confusable = map[rune]rune{
 func normalize(s string) normalized {
 	var n normalized
 	var visible, tags strings.Builder
-	prev := rune(0)
+	var vsBytes []byte
+	prev, afterVS := rune(0), false
 	for i, r := range s {
 		if r == utf8.RuneError {
 			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
@@ -94,19 +111,36 @@ func normalize(s string) normalized {
 			}
 		}
 		if k := invisibleKind(r); k != "" {
-			if k == "tag" {
+			switch {
+			case k == "tag":
 				if r >= 0xE0020 && r <= 0xE007E {
 					tags.WriteRune(r - 0xE0000)
 				}
-			} else if !((k == "variation-selector" || r == 0x200D) && isEmojiish(prev)) && !(r == 0xFEFF && i == 0) {
 				n.invisibles = append(n.invisibles, invisible{r, k})
-			}
-			if k == "tag" {
+			case k == "variation-selector":
+				vsBytes = append(vsBytes, vsByte(r))
+				// One selector after an emoji (or before a keycap mark) is
+				// ordinary presentation; a run of them carries bytes.
+				if !(isEmojiish(prev) && !afterVS) && !strings.HasPrefix(s[i+utf8.RuneLen(r):], "\u20e3") {
+					n.invisibles = append(n.invisibles, invisible{r, k})
+				}
+				afterVS = true
+			case r == 0x200D && isEmojiish(prev), r == 0xFEFF && i == 0:
+				// emoji ZWJ sequences and a leading byte-order mark
+			default:
 				n.invisibles = append(n.invisibles, invisible{r, k})
 			}
 			continue
 		}
-		if (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || r == 0x7F || (r >= 0x80 && r <= 0x9F) {
+		afterVS = false
+		if len(vsBytes) >= 8 && printable(vsBytes) {
+			n.smuggled += string(vsBytes) + "\n"
+		}
+		vsBytes = vsBytes[:0]
+		// A carriage return not followed by a newline returns the cursor:
+		// a terminal overprints what came before it.
+		bareCR := r == '\r' && !strings.HasPrefix(s[i+1:], "\n")
+		if (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || bareCR || r == 0x7F || (r >= 0x80 && r <= 0x9F) {
 			n.controls = append(n.controls, r)
 			visible.WriteByte(' ')
 			continue
@@ -118,15 +152,27 @@ func normalize(s string) normalized {
 		visible.WriteRune(r)
 		prev = r
 	}
+	if len(vsBytes) >= 8 && printable(vsBytes) {
+		n.smuggled += string(vsBytes)
+	}
 	n.tags = tags.String()
 	text := html.UnescapeString(norm.NFKC.String(visible.String()))
 	n.escapes = strings.Count(text, `\x1b[`) + strings.Count(text, `\033[`) + strings.Count(text, `\u001b[`) + strings.Count(text, `\e[`)
 
 	var b strings.Builder
-	b.WriteString(strings.ToLower(text))
-	if n.tags != "" {
+	lower := strings.ToLower(text)
+	b.WriteString(lower)
+	// Obfuscated spellings — letters spaced out, leetspeak — are matched
+	// through a folded copy of the text, appended when it differs.
+	if folded := fold(lower); folded != lower {
 		b.WriteString("\n")
-		b.WriteString(strings.ToLower(n.tags))
+		b.WriteString(folded)
+	}
+	for _, hidden := range []string{n.tags, n.smuggled} {
+		if hidden != "" {
+			b.WriteString("\n")
+			b.WriteString(strings.ToLower(hidden))
+		}
 	}
 	n.decodedFrom = -1
 	if decoded := decodeRuns(text); decoded != "" {
@@ -136,6 +182,59 @@ func normalize(s string) normalized {
 	}
 	n.match = b.String()
 	return n
+}
+
+// fold undoes letter spacing and leetspeak in a lower-case text.
+func fold(s string) string {
+	s = spacedOut.ReplaceAllStringFunc(s, func(run string) string { return strings.ReplaceAll(run, " ", "") })
+	s = pathSpaces.ReplaceAllString(s, "$1")
+	return leetWord.ReplaceAllStringFunc(s, func(w string) string {
+		if strings.ContainsAny(w, "0134579@$") && strings.IndexFunc(w, unicode.IsLetter) >= 0 && !hexLike(w) {
+			return leet.Replace(w)
+		}
+		return w
+	})
+}
+
+// hexLike reports identifiers that are numbers, hashes or versions, not
+// words in disguise.
+func hexLike(w string) bool {
+	letters := 0
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters*2 < len(w)
+}
+
+// vsByte is the byte a variation selector stands for in emoji smuggling.
+func vsByte(r rune) byte {
+	if r >= 0xE0100 {
+		return byte(r - 0xE0100 + 16)
+	}
+	return byte(r - 0xFE00)
+}
+
+// words spells an identifier as words (snake_case, kebab-case, dotted and
+// camelCase split), so that a property or tool name that is really a
+// sentence — read_the_ssh_key_first — is matched like one.
+func words(id string) string {
+	var b strings.Builder
+	prev := rune(0)
+	for _, r := range id {
+		switch {
+		case r == '_' || r == '-' || r == '.':
+			b.WriteByte(' ')
+		case unicode.IsUpper(r) && unicode.IsLower(prev):
+			b.WriteByte(' ')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	return b.String()
 }
 
 // isLatinNeighbour reports whether the rune at i sits in a word with Latin
@@ -199,6 +298,11 @@ func decodeRuns(text string) string {
 		}
 	}
 	visit(text, 0)
+	for _, run := range escapeRun.FindAllString(text, maxDecodes) {
+		if dec, err := strconv.Unquote(`"` + run + `"`); err == nil && printable([]byte(dec)) {
+			out = append(out, dec)
+		}
+	}
 	return strings.Join(out, "\n")
 }
 

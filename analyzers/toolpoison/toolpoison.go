@@ -5,8 +5,10 @@
 // that can change the surface after approval.
 //
 // Text is normalised first (invisible characters stripped and reported,
-// Unicode Tags decoded, NFKC, confusables folded, HTML entities and base64
-// or hex runs decoded within a budget); the patterns are data
+// Unicode Tags and variation-selector bytes decoded, NFKC, confusables
+// folded, HTML entities and base64, hex or \uXXXX runs decoded within a
+// budget, spaced-out letters and leetspeak folded in a copy; identifiers
+// are matched as words); the patterns are data
 // (rules/poisoning.yaml): bounded signals combined within a window, so that
 // combinations weigh far above single words.
 package toolpoison
