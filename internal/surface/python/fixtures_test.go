@@ -88,7 +88,7 @@ func TestFixturePyFastMCPFiles(t *testing.T) {
 				"path string required: Absolute or ~-relative path of the file to read",
 				"encoding string default=utf-8: Text encoding of the file",
 			},
-			Handler: 38, Used: []string{"path", "encoding"}, Outputs: []string{outside},
+			Handler: 40, Used: []string{"path", "encoding"}, Outputs: []string{outside},
 		},
 		{
 			Name: "list_directory", Pattern: "py:FastMCP.tool",
@@ -97,13 +97,13 @@ func TestFixturePyFastMCPFiles(t *testing.T) {
 				"path string required: Directory to list",
 				"show_hidden boolean default=false: Include dot files",
 			},
-			Handler: 53, Used: []string{"path", "show_hidden"}, Outputs: []string{outside},
+			Handler: 56, Used: []string{"path", "show_hidden"}, Outputs: []string{outside},
 		},
 		{
 			Name: "read_yaml", Pattern: "py:FastMCP.tool",
 			Description: "Parse a YAML file and return it as pretty-printed JSON.",
 			Props:       []string{"path string required: Path of a YAML file"},
-			Handler:     69, Used: []string{"path"}, Outputs: []string{outside},
+			Handler:     72, Used: []string{"path"}, Outputs: []string{outside},
 		},
 		{
 			// ctx: Context is injected, not part of the schema.
@@ -113,7 +113,7 @@ func TestFixturePyFastMCPFiles(t *testing.T) {
 				"url string required: http(s) URL to download",
 				"max_chars integer default=20000: Truncate the body after this many characters",
 			},
-			Handler: 80, Used: []string{"url", "max_chars"}, Outputs: []string{"only http and https URLs are supported"},
+			Handler: 83, Used: []string{"url", "max_chars"}, Outputs: []string{"only http and https URLs are supported"},
 		},
 	})
 }
