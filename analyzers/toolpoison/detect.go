@@ -2,6 +2,7 @@ package toolpoison
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -34,8 +35,15 @@ var schemaWhere = map[string]bool{
 // its words (read_ssh_key_first → "read ssh key first").
 var identWhere = map[string]bool{"tool.name": true, "schema.key": true, "prompt.name": true, "prompt.argument.name": true}
 
+// valueWhere are locations whose text is a value; one written as a
+// compound identifier (an enum value forward_results_to_x) is matched as
+// words too.
+var valueWhere = map[string]bool{"schema.enum": true, "schema.default": true, "schema.examples": true}
+
 var (
 	validName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
+	// identLike is a value written as an identifier of three words or more.
+	identLike = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+){2,}$`)
 	// clientNamespace is the prefix clients put before a server's tools
 	// (mcp__github__create_issue); a server that names its own tool so
 	// poses as another server's tool.
@@ -43,9 +51,11 @@ var (
 	// toolRef finds identifiers used as tool names: after a verb of
 	// calling, in a condition, or before "tool"/"is called".
 	toolRef = []*regexp.Regexp{
-		regexp.MustCompile("\\b(?:call(?:s|ed|ing)?|invok(?:e|es|ed|ing)|us(?:e|es|ed|ing)|run(?:s|ning)?|whenever|when|before|after)\\s+(?:the\\s+)?[`'\"]?([a-z][a-z0-9]{0,30}(?:_[a-z0-9]{1,30}){1,6}|[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30}){2,6})\\b"),
-		regexp.MustCompile("\\b([a-z][a-z0-9]{0,30}(?:[_-][a-z0-9]{1,30}){0,6})[`'\"]?\\s+(?:tool|function|(?:is|are|gets)\\s+(?:called|invoked|used|available))\\b"),
+		regexp.MustCompile("\\b(?:call(?:s|ed|ing)?|invok(?:e|es|ed|ing)|us(?:e|es|ed|ing)|run(?:s|ning)?|whenever|when|before|after)\\s+(?:the\\s+|its\\s+|their\\s+|that\\s+server.s\\s+)?[`'\"]?([a-z][a-z0-9]{0,30}(?:_[a-z0-9]{1,30}){1,6}|[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30}){2,6})\\b"),
+		regexp.MustCompile("\\b([a-z][a-z0-9]{0,30}(?:[_-][a-z0-9]{1,30}){0,6})[`'\"]?\\s+(?:tools?|functions?|(?:is|are|gets)\\s+(?:called|invoked|used|available))\\b"),
 	}
+	// sentenceEnd ends a sentence (not the dot of a path: ~/.aws).
+	sentenceEnd = regexp.MustCompile(`[.;!?](?:\s|$)|\n`)
 	// padding is a run of blank lines or spaces long enough to push what
 	// follows out of a client's view.
 	padding = regexp.MustCompile(`(?:[ \t]{0,8}\n){10,100}|[ \t]{80,1000}`)
@@ -202,18 +212,16 @@ func schemaSites(s *surface.Schema, prefix, owner string, t *surface.Tool) []sit
 	if s.Description != nil {
 		out = append(out, site{*s.Description, "schema.description", owner, t})
 	}
-	for _, v := range s.Enum {
-		if str, ok := v.(string); ok {
-			out = append(out, site{surface.Lit(str, pos), "schema.enum", owner, t})
+	for _, str := range valueStrings(s.Enum) {
+		out = append(out, site{surface.Lit(str, pos), "schema.enum", owner, t})
+	}
+	if s.HasDefault {
+		for _, str := range valueStrings(s.Default) {
+			out = append(out, site{surface.Lit(str, pos), "schema.default", owner, t})
 		}
 	}
-	if str, ok := s.Default.(string); ok && s.HasDefault {
-		out = append(out, site{surface.Lit(str, pos), "schema.default", owner, t})
-	}
-	for _, v := range s.Examples {
-		if str, ok := v.(string); ok {
-			out = append(out, site{surface.Lit(str, pos), "schema.examples", owner, t})
-		}
+	for _, str := range valueStrings(s.Examples) {
+		out = append(out, site{surface.Lit(str, pos), "schema.examples", owner, t})
 	}
 	for _, o := range s.Other {
 		out = append(out, site{o, "schema.other", owner, t})
@@ -224,6 +232,30 @@ func schemaSites(s *surface.Schema, prefix, owner string, t *surface.Tool) []sit
 	}
 	out = append(out, schemaSites(s.Items, prefix, owner, t)...)
 	return out
+}
+
+// valueStrings lists every string of a JSON value — an array default is
+// as much a value as a string one — object keys included.
+func valueStrings(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			out = append(out, valueStrings(e)...)
+		}
+		return out
+	case map[string]any:
+		keys := slices.Sorted(maps.Keys(x))
+		var out []string
+		for _, k := range keys {
+			out = append(out, k)
+			out = append(out, valueStrings(x[k])...)
+		}
+		return out
+	}
+	return nil
 }
 
 func where(w string) string { return strings.ReplaceAll(w, ".", " ") }
@@ -241,7 +273,7 @@ func (d *detector) text(st site) {
 		d.report("TP007", "high", pos, loc+"ansi", "%s contains terminal control characters (%s): %q", loc, describeControls(n), excerpt(visible(st.text.Value)))
 	}
 	m := n
-	if identWhere[st.where] {
+	if identWhere[st.where] || (valueWhere[st.where] && identLike.MatchString(st.text.Value)) {
 		m = normalize(words(st.text.Value))
 	}
 	hits := d.e.evaluate(m, d.computed(st, m))
@@ -321,6 +353,12 @@ func (d *detector) computed(st site, n normalized) map[string][]int {
 	if st.where == "output" {
 		c["output"] = []int{-1}
 	}
+	// A value the call carries by default (default, example, enum) in a
+	// tool that sends data away: the value is what leaves.
+	if st.tool != nil && (st.where == "schema.default" || st.where == "schema.examples" || st.where == "schema.enum") &&
+		d.matches(purpose(st.tool), "outbound_verb") {
+		c["outbound_tool"] = []int{-1}
+	}
 	for _, m := range padding.FindAllStringIndex(n.match, 16) {
 		rest := n.match[m[1]:]
 		if text := strings.TrimLeft(rest, " \t\r\n"); text != "" {
@@ -349,7 +387,8 @@ func (d *detector) computed(st site, n normalized) map[string][]int {
 		}
 	}
 	// One of the tool's own parameters named as the place to put
-	// something ("in sidenote", "as `hint`").
+	// something ("in sidenote", "as `hint`"), or required to carry
+	// credentials ("the snippet must include the real credentials").
 	var names []string
 	if st.tool != nil {
 		names = paramNames(st.tool.InputSchema)
@@ -366,9 +405,21 @@ func (d *detector) computed(st site, n normalized) map[string][]int {
 	}
 	if len(alts) > 0 {
 		slices.Sort(alts)
-		rx := regexp.MustCompile("\\b(?:in|into|as|inside|within)\\s+(?:the\\s+)?[`'\"]?(?:" + strings.Join(alts, "|") + ")\\b")
-		for _, m := range rx.FindAllStringIndex(n.match, 16) {
+		params := "(?:" + strings.Join(alts, "|") + ")"
+		in := regexp.MustCompile("\\b(?:in|into|as|inside|within)\\s+(?:the\\s+)?[`'\"]?" + params + "\\b")
+		for _, m := range in.FindAllStringIndex(n.match, 16) {
 			c["param_target"] = append(c["param_target"], m[0])
+		}
+		must := regexp.MustCompile("\\b" + params + "[`'\"]?\\s+(?:must|should|needs?\\s+to|has\\s+to)\\s+(?:include|contain|carry|hold|be\\s+set\\s+to)\\b")
+		for _, m := range must.FindAllStringIndex(n.match[:n.textEnd], 16) {
+			// What the parameter must carry: the rest of the clause.
+			next := n.match[m[1]:min(n.textEnd, m[1]+60)]
+			if end := sentenceEnd.FindStringIndex(next); end != nil {
+				next = next[:end[0]]
+			}
+			if d.e.matchesText("secret_word", next) || d.e.matchesText("sensitive_path", next) {
+				c["param_target"] = append(c["param_target"], m[0])
+			}
 		}
 	}
 	return c
@@ -482,6 +533,10 @@ func (d *detector) name(t *surface.Tool) {
 			d.report("TP010", "medium", pos, "well-known", "tool name %q is the name of a widely used tool of another server, and this server's other tools do nothing of the kind; a model may call this one instead", name)
 			return
 		}
+		if ns := d.foreignNamespace(t); ns != "" {
+			d.report("TP010", "medium", pos, "well-known", "tool name %q is the name of a widely used tool of another server, under that server's prefix %q, which none of this server's other tools carries; a model may call this one instead", name, ns)
+			return
+		}
 		d.report("TP010", "low", pos, "well-known", "tool name %q is the name of a widely used tool of another server; a model may call this one instead", name)
 	}
 }
@@ -556,6 +611,33 @@ func (d *detector) related(t *surface.Tool) (others, related bool) {
 	return others, false
 }
 
+// foreignNamespace returns the prefix of a well-known name that names a
+// product or server rather than an action (slack_post_message,
+// browser_click: the first word is not a verb), when the server has other
+// tools and none of them carries that prefix: the tool poses as one of
+// another server's family.
+func (d *detector) foreignNamespace(t *surface.Tool) string {
+	name := strings.ToLower(t.Name.Value)
+	i := strings.IndexAny(name, "_-")
+	if i <= 0 || slices.Contains(d.set.List("name_verbs"), name[:i]) {
+		return ""
+	}
+	prefix, others := name[:i+1], false
+	for _, o := range d.surf.Tools {
+		if o == t || strings.EqualFold(o.Name.Value, t.Name.Value) {
+			continue
+		}
+		others = true
+		if strings.HasPrefix(strings.ToLower(o.Name.Value), prefix) {
+			return ""
+		}
+	}
+	if !others {
+		return ""
+	}
+	return name[:i]
+}
+
 // params checks for parameters that carry data out, nested ones included.
 func (d *detector) params(t *surface.Tool) {
 	if t.InputSchema != nil {
@@ -583,9 +665,13 @@ func (d *detector) props(t *surface.Tool, s *surface.Schema, prefix string) {
 		owner := fmt.Sprintf("tool %q parameter %q", t.Name.Value, prefix+p.Name.Value)
 		switch {
 		case secrets && free:
-			d.report("TP011", "critical", pos, "asks"+owner, "%s asks the model for secrets it has seen in the conversation: %q", owner, quote(desc, 0, len(desc.match)))
+			d.report("TP011", "critical", pos, "asks"+owner, "%s asks the model for secrets it has seen in the conversation: %q", owner, quote(desc, 0, desc.textEnd))
+		case files && free && !d.matches(purpose(t), "sensitive_path") && !d.matches(purpose(t), "secret_word"):
+			// The tool's name and description never speak of credentials:
+			// the parameter exists to carry the file away.
+			d.report("TP011", "critical", pos, "asks"+owner, "%s asks the model for a credential file the tool's own description never mentions: %q", owner, quote(desc, 0, desc.textEnd))
 		case asks && free:
-			d.report("TP011", "high", pos, "asks"+owner, "%s asks the model for the conversation, files or secrets: %q", owner, quote(desc, 0, len(desc.match)))
+			d.report("TP011", "high", pos, "asks"+owner, "%s asks the model for the conversation, files or secrets: %q", owner, quote(desc, 0, desc.textEnd))
 		case free && prefix == "" && slices.Contains(suspicious, name) && t.HandlerKnown && !slices.Contains(t.UsedParams, p.Name.Value):
 			d.report("TP011", "medium", pos, "unused"+owner, "%s is a free-text parameter the handler never reads: a channel for data to leave through the call", owner)
 		}
@@ -598,15 +684,29 @@ func (d *detector) props(t *surface.Tool, s *surface.Schema, prefix string) {
 	}
 }
 
+// purpose is what a tool says it does: its name as words and its
+// description.
+func purpose(t *surface.Tool) normalized {
+	text := words(t.Name.Value)
+	if t.Description != nil {
+		text += "\n" + t.Description.Value
+	}
+	return normalize(text)
+}
+
 func (d *detector) matches(n normalized, signal string) bool {
-	rx := d.e.signals[signal]
-	return rx != nil && rx.MatchString(n.match)
+	return d.e.matchesText(signal, n.match)
 }
 
 // dynamicSource recognises, in an extractor's note on a tool table it
 // could not enumerate, a table read at run time from the network, files
 // or the environment.
 var dynamicSource = regexp.MustCompile(`(?i)\b(?:fetch|https?|axios|requests?\.|urlopen|http\.get|readfile|read_text|open\(|os\.readfile|environ|process\.env|getenv)`)
+
+// runtimeChoice recognises, in an extractor's reason for an unresolved
+// text, a value chosen between alternatives or drawn from chance or the
+// clock at run time.
+var runtimeChoice = regexp.MustCompile(`(?i)\bconditional on\b|\bchosen at run time\b|\b(?:random|secrets|uuid|datetime|date|time)\.[a-z_]{1,30}\(|\bnew Date\b|\bDate\.now\b|\bMath\.random\b`)
 
 // indicators reports code that can change the surface after approval.
 // Run-time metadata is high; a mutation API is high when it rewrites a
@@ -646,6 +746,25 @@ func (d *detector) indicators(s *surface.Surface) {
 					break
 				}
 			}
+		}
+	}
+	// A name or description the extractor could not resolve because it is
+	// chosen at run time (a conditional, a random draw, the clock) is
+	// run-time metadata, whether or not the extractor also reported it.
+	for _, t := range s.Tools {
+		for _, f := range []struct {
+			field string
+			x     *surface.Text
+		}{{"name", &t.Name}, {"title", t.Title}, {"description", t.Description}} {
+			field, x := f.field, f.x
+			if x == nil || x.Resolution == surface.Resolved || !(runtimeChoice.MatchString(x.Reason) || dynamicSource.MatchString(x.Reason)) {
+				continue
+			}
+			tagged := fmt.Sprintf("%s of tool %q", field, t.Name.Value)
+			if slices.ContainsFunc(s.Indicators, func(in surface.Indicator) bool { return strings.Contains(in.Detail, tagged) }) {
+				continue
+			}
+			d.report("TP003", "high", x.Pos, "chosen"+tagged, "runtime metadata: the %s is chosen at run time: %s", tagged, x.Reason)
 		}
 	}
 	for _, g := range s.Gaps {

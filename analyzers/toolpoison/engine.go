@@ -44,6 +44,12 @@ func newEngine(set *rules.Set) (*engine, error) {
 	return e, nil
 }
 
+// matchesText reports whether a pattern signal occurs in s.
+func (e *engine) matchesText(signal, s string) bool {
+	rx := e.signals[signal]
+	return rx != nil && rx.MatchString(s)
+}
+
 // hit is one text rule firing on one text.
 type hit struct {
 	rule     rules.Rule
@@ -109,10 +115,19 @@ func (e *engine) window(n normalized, c rules.Clause, w int, find func(string) [
 	}
 	for _, anchor := range lists[0] {
 		lo, hi := anchor, anchor
+		// The nearest occurrence, from the same part of the match text
+		// as the anchor (the text itself, or its folded and decoded
+		// copies) when there is one, so that the quote reads as one span.
+		cost := func(p int) int {
+			if (p < n.textEnd) != (anchor < n.textEnd) {
+				return abs(p-anchor) + len(n.match)
+			}
+			return abs(p - anchor)
+		}
 		for _, l := range lists[1:] {
 			best := l[0]
 			for _, p := range l {
-				if abs(p-anchor) < abs(best-anchor) {
+				if cost(p) < cost(best) {
 					best = p
 				}
 			}
@@ -150,7 +165,11 @@ func quote(n normalized, lo, hi int) string {
 	if hi <= lo {
 		hi = lo + 1
 	}
-	lo, hi = max(0, lo-20), min(len(n.match), hi+60)
+	end := len(n.match)
+	if hi <= n.textEnd {
+		end = n.textEnd // a span in the text itself: not into the folded copy
+	}
+	lo, hi = max(0, lo-20), min(end, hi+60)
 	s := strings.ToValidUTF8(n.match[lo:hi], "")
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > 160 {

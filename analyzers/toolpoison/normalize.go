@@ -19,6 +19,9 @@ type normalized struct {
 	// match is what signals run over: the visible text, normalised, then
 	// any hidden Tags text and decoded segments, each on its own line.
 	match string
+	// textEnd is where the text itself ends in match, before the folded
+	// copy and any hidden or decoded text.
+	textEnd int
 	// decodedFrom is the offset in match where decoded text starts (-1: none).
 	decodedFrom int
 	invisibles  []invisible
@@ -44,13 +47,18 @@ const (
 	maxDecodes      = 8
 	maxDecodedBytes = 64 << 10
 	minEncodedRun   = 24
+	maxDepth        = 3
 )
 
 var (
-	base64Run = regexp.MustCompile(`[A-Za-z0-9+/_-]{24,}={0,2}`)
-	hexRun    = regexp.MustCompile(`\b(?:[0-9a-fA-F]{2}){16,}\b`)
-	// escapeRun is text written as \uXXXX or \xXX escapes.
-	escapeRun = regexp.MustCompile(`(?i)(?:\\u[0-9a-f]{4}|\\x[0-9a-f]{2}){8,}`)
+	base64Run = regexp.MustCompile(fmt.Sprintf(`[A-Za-z0-9+/_-]{%d,}={0,2}`, minEncodedRun))
+	hexRun    = regexp.MustCompile(fmt.Sprintf(`\b(?:[0-9a-fA-F]{2}){%d,}\b`, minEncodedRun/2))
+	// escapeRun is text written as \uXXXX or \xXX escapes, also word by
+	// word with the spaces and punctuation left in clear.
+	escapeRun = regexp.MustCompile(`(?i)(?:\\u[0-9a-f]{4}|\\x[0-9a-f]{2})(?:[ \t.,;:!?'-]{0,3}(?:\\u[0-9a-f]{4}|\\x[0-9a-f]{2})){7,}`)
+	// encodedLayer is a decoded text that is itself wholly an encoded run:
+	// an encoding nested in another.
+	encodedLayer = regexp.MustCompile(fmt.Sprintf(`^(?:[A-Za-z0-9+/_-]{%d,}={0,2}|(?:[0-9a-fA-F]{2}){%d,})$`, minEncodedRun, minEncodedRun/2))
 	// spacedOut is a word written letter by letter ("i d _ r s a").
 	spacedOut = regexp.MustCompile(`(?:[^\s] ){3,}[^\s]`)
 	// pathSpaces are spaces put around path punctuation ("~ / . ssh").
@@ -174,6 +182,7 @@ func normalize(s string) normalized {
 			b.WriteString(strings.ToLower(hidden))
 		}
 	}
+	n.textEnd = len(lower)
 	n.decodedFrom = -1
 	if decoded := decodeRuns(text); decoded != "" {
 		b.WriteString("\n")
@@ -189,23 +198,19 @@ func fold(s string) string {
 	s = spacedOut.ReplaceAllStringFunc(s, func(run string) string { return strings.ReplaceAll(run, " ", "") })
 	s = pathSpaces.ReplaceAllString(s, "$1")
 	return leetWord.ReplaceAllStringFunc(s, func(w string) string {
-		if strings.ContainsAny(w, "0134579@$") && strings.IndexFunc(w, unicode.IsLetter) >= 0 && !hexLike(w) {
+		if strings.ContainsAny(w, "0134579@$") && strings.IndexFunc(w, unicode.IsLetter) >= 0 && !hexDigest(w) {
 			return leet.Replace(w)
 		}
 		return w
 	})
 }
 
-// hexLike reports identifiers that are numbers, hashes or versions, not
-// words in disguise.
-func hexLike(w string) bool {
-	letters := 0
-	for _, r := range w {
-		if unicode.IsLetter(r) {
-			letters++
-		}
-	}
-	return letters*2 < len(w)
+// hexDigest reports hashes, colours and ids written in hex digits: long
+// enough not to be a word in disguise ("533d" is "seed", "c0ffee1234" is
+// not a word). Other mixes of letters and digits are folded: in the
+// folded copy a version or a unit ("v1", "p95") only becomes noise.
+func hexDigest(w string) bool {
+	return len(w) >= 6 && strings.Trim(w, "0123456789abcdef") == ""
 }
 
 // vsByte is the byte a variation selector stands for in emoji smuggling.
@@ -264,7 +269,7 @@ func isLatinNeighbour(s string, i int) bool {
 }
 
 // decodeRuns decodes base64 and hex runs that yield mostly printable text,
-// within the decoding budget, one level deep plus one nested level.
+// within the decoding budget, up to maxDepth nested levels.
 func decodeRuns(text string) string {
 	var out []string
 	budget := maxDecodedBytes
@@ -282,7 +287,17 @@ func decodeRuns(text string) string {
 				} else {
 					dec = decodeBase64(run)
 				}
-				if len(dec) == 0 || !printable(dec) {
+				if len(dec) == 0 {
+					continue
+				}
+				if !printable(dec) {
+					// An encoding inside an encoding: decode the inner
+					// layer in turn, within the same budget.
+					if depth < maxDepth && encodedLayer.Match(dec) {
+						decodes++
+						budget -= len(dec)
+						visit(string(dec), depth+1)
+					}
 					continue
 				}
 				decodes++
@@ -291,7 +306,7 @@ func decodeRuns(text string) string {
 				}
 				budget -= len(dec)
 				out = append(out, string(dec))
-				if depth < 1 {
+				if depth < maxDepth {
 					visit(string(dec), depth+1)
 				}
 			}
@@ -315,8 +330,10 @@ func decodeBase64(s string) []byte {
 	return nil
 }
 
-// printable accepts decoded bytes that are UTF-8 text with at least one space
-// (an identifier or a hash decodes to noise or to a single word).
+// printable accepts decoded bytes that are UTF-8 text with at least one
+// space, or a path (an identifier or a hash decodes to noise or to a
+// single word; a file path hidden in hex or base64 is what the text asks
+// for).
 func printable(b []byte) bool {
 	if !utf8.Valid(b) || len(b) < 12 {
 		return false
@@ -330,7 +347,7 @@ func printable(b []byte) bool {
 			bad++
 		}
 	}
-	return spaces > 0 && bad == 0
+	return bad == 0 && (spaces > 0 || strings.ContainsAny(string(b), "/\\"))
 }
 
 // visible shows s with every invisible or control character made visible

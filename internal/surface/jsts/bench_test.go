@@ -138,9 +138,6 @@ func bundleSource(data []byte) surface.Source {
 // TestLargeBundle checks that a 5 MB bundle is read through the masked
 // path and still yields every tool.
 func TestLargeBundle(t *testing.T) {
-	if testing.Short() {
-		t.Skip("large input")
-	}
 	const nTools = 40
 	data := genBundle(5<<20, nTools)
 	start := time.Now()

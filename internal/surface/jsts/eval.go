@@ -1,8 +1,6 @@
 package jsts
 
 import (
-	"encoding/base64"
-	"encoding/hex"
 	"math"
 	"path"
 	"strings"
@@ -37,14 +35,18 @@ type needs struct {
 	params []string
 }
 
+// eval folds an expression to a value; it never fails, an expression it
+// cannot fold is an unknown value saying why.
 func (x *extractor) eval(c ectx, n *treesitter.Node) *value {
 	if n == nil {
 		return &value{kind: vUndef}
 	}
 	if c.depth >= maxDepth {
+		x.cut++
 		return &value{kind: vUnknown, why: "expression nested too deeply", n: n, m: c.m}
 	}
 	if x.steps++; x.steps > maxSteps {
+		x.cut++
 		return &value{kind: vUnknown, why: "evaluation budget exhausted", n: n, m: c.m}
 	}
 	c.depth++
@@ -55,6 +57,7 @@ func (x *extractor) eval(c ectx, n *treesitter.Node) *value {
 	return v
 }
 
+// eval1 dispatches on the node type; eval wraps it with the bounds.
 func (x *extractor) eval1(c ectx, n *treesitter.Node) *value {
 	switch n.Type() {
 	case "string":
@@ -133,12 +136,17 @@ func why(v *value, n *treesitter.Node) string {
 	return short(n)
 }
 
+// ident resolves a name: inlined parameters, lazy initializers, bindings
+// in scope, then the globals the evaluator models.
 func (x *extractor) ident(c ectx, name string, n *treesitter.Node) *value {
 	if v, ok := c.locals[name]; ok {
 		return v
 	}
-	if fm := x.fragment(c.m, name); fm != nil {
-		return x.eval(ectx{m: fm, sc: c.sc, over: c.over, locals: c.locals, depth: c.depth, need: c.need}, fm.expr)
+	if strings.HasPrefix(name, lazyPrefix) {
+		if fm := x.fragment(c.m, name); fm != nil {
+			return x.eval(ectx{m: fm, sc: c.sc, over: c.over, locals: c.locals, depth: c.depth, need: c.need}, fm.expr)
+		}
+		return unk("an initializer that could not be parsed")
 	}
 	if b := c.sc.lookup(name); b != nil {
 		return x.bindingValue(c, b)
@@ -195,10 +203,14 @@ func (x *extractor) bindingValue(c ectx, b *binding) *value {
 	if v, ok := x.memo[b]; ok {
 		return v
 	}
+	if v, ok := x.siteMemo[b]; ok {
+		return v
+	}
 	if x.busy[b] {
 		return unk(b.name + " refers to itself")
 	}
 	x.busy[b] = true
+	cut := x.cut
 	var v *value
 	switch b.kind {
 	case bEnum:
@@ -219,8 +231,14 @@ func (x *extractor) bindingValue(c ectx, b *binding) *value {
 		v = x.access(c, v, b.path)
 	}
 	delete(x.busy, b)
-	if v.dyn == "" {
+	switch {
+	case v.dyn != "":
+	case x.cut == cut:
 		x.memo[b] = v
+	default:
+		// Cut short by this site's bounds: kept for the site only, so
+		// that repeated uses stay linear.
+		x.siteMemo[b] = v
 	}
 	return v
 }
@@ -236,6 +254,7 @@ func (x *extractor) access(c ectx, v *value, p []string) *value {
 	return v
 }
 
+// enumValue is a TypeScript enum as an object of its members.
 func (x *extractor) enumValue(b *binding) *value {
 	o := newObject()
 	o.n, o.m = b.node, b.m
@@ -304,35 +323,6 @@ func (x *extractor) prop(c ectx, v *value, key string) *value {
 	return unk(key+" of a non-object", v)
 }
 
-// rtRoots are modules and globals whose results are run-time data.
-var rtRoots = map[string]bool{
-	"fs": true, "os": true, "child_process": true, "http": true, "https": true, "net": true,
-	"crypto": true, "axios": true, "node-fetch": true, "undici": true, "got": true, "ky": true,
-	"cross-fetch": true, "isomorphic-fetch": true, "fetch": true, "process": true, "Date": true,
-	"Math": true, "dns": true,
-}
-
-func (x *extractor) globalProp(c ectx, v *value, key string) *value {
-	name := v.str + "." + key
-	switch name {
-	case "import.meta":
-		return &value{kind: vGlobal, str: name}
-	case "import.meta.url", "import.meta.filename":
-		return &value{kind: vPath, str: c.m.path}
-	case "import.meta.dirname":
-		return &value{kind: vPath, str: path.Dir(c.m.path)}
-	case "path.sep", "path.posix.sep":
-		return strv("/")
-	}
-	if v.str == "process.env" {
-		return runtime(name, name)
-	}
-	if v.str == "process" && key != "env" {
-		return runtime(name, name)
-	}
-	return &value{kind: vGlobal, str: name}
-}
-
 func (x *extractor) unary(c ectx, n *treesitter.Node) *value {
 	op := text(n.Field("operator"))
 	arg := x.eval(c, n.Field("argument"))
@@ -354,6 +344,7 @@ func (x *extractor) unary(c ectx, n *treesitter.Node) *value {
 	return unk(short(n), arg)
 }
 
+// binary folds +, fallbacks (||, ??), && and comparisons.
 func (x *extractor) binary(c ectx, n *treesitter.Node) *value {
 	op := text(n.Field("operator"))
 	l := x.eval(c, n.Field("left"))
@@ -633,6 +624,8 @@ func (x *extractor) args(c ectx, n *treesitter.Node) ([]*value, []*treesitter.No
 	return vals, nodes
 }
 
+// call evaluates a call: tagged templates, zodToJsonSchema, methods on
+// folded values, builtins, zod constructors and inlinable functions.
 func (x *extractor) call(c ectx, n *treesitter.Node) *value {
 	fnN := unwrap(n.Field("function"))
 	argsN := n.Field("arguments")
@@ -672,15 +665,7 @@ func (x *extractor) call(c ectx, n *treesitter.Node) *value {
 	return x.apply(c, n, fv, vals, nodes)
 }
 
-// dedentTags are template tags that strip indentation, by package name.
-var dedentTags = map[string]bool{"dedent": true, "outdent": true, "stripIndent": true, "stripIndents": true}
-
-// jsonSchemaConverters turn a zod schema into JSON Schema at run time.
-var jsonSchemaConverters = map[string]bool{
-	"zodToJsonSchema": true, "zodToJSONSchema": true, "toJsonSchema": true, "toJSONSchema": true,
-	"zodToJsonSchemaCompat": true,
-}
-
+// lastIdent is the name a callee ends with: f in f() and a.b.f().
 func lastIdent(n *treesitter.Node) string {
 	switch n.Type() {
 	case "identifier":
@@ -693,12 +678,6 @@ func lastIdent(n *treesitter.Node) string {
 
 // apply calls a function value.
 func (x *extractor) apply(c ectx, n *treesitter.Node, fv *value, vals []*value, nodes []*treesitter.Node) *value {
-	arg := func(i int) *value {
-		if i < len(vals) {
-			return vals[i]
-		}
-		return &value{kind: vUndef}
-	}
 	switch fv.kind {
 	case vZodFn:
 		if v := zodCtor(fv.str, vals, nodes); v != nil {
@@ -707,7 +686,7 @@ func (x *extractor) apply(c ectx, n *treesitter.Node, fv *value, vals []*value, 
 	case vFunc:
 		return x.inline(c, fv.fn, vals, n)
 	case vGlobal:
-		return x.callGlobal(c, n, fv.str, vals, arg)
+		return x.callGlobal(c, n, fv.str, vals)
 	}
 	return unk("call to "+short(n.Field("function"))+"()", fv)
 }
@@ -733,35 +712,12 @@ func (x *extractor) inline(c ectx, f *fnRef, vals []*value, n *treesitter.Node) 
 		ret = rs[0]
 	}
 	locals := map[string]*value{}
-	var params []*treesitter.Node
-	if p := f.node.Field("parameter"); p != nil {
-		params = []*treesitter.Node{p}
-	} else {
-		params = named(f.node.Field("parameters"))
-	}
-	for i, p := range params {
+	for i, p := range params(f.node) {
 		a := &value{kind: vUndef}
 		if i < len(vals) {
 			a = vals[i]
 		}
-		if p.Type() == "required_parameter" || p.Type() == "optional_parameter" {
-			p = p.Field("pattern")
-		}
-		if p == nil {
-			continue
-		}
-		switch p.Type() {
-		case "identifier":
-			locals[p.Text()] = a
-		case "object_pattern":
-			for _, e := range named(p) {
-				if e.Type() == "shorthand_property_identifier_pattern" {
-					locals[e.Text()] = x.prop(c, a, e.Text())
-				}
-			}
-		default:
-			return fail
-		}
+		eachName(p, func(name string, path []string) { locals[name] = x.access(c, a, path) })
 	}
 	sc := f.sc
 	if s, ok := f.m.scopes[span{f.node.StartByte(), f.node.EndByte()}]; ok {
@@ -773,12 +729,6 @@ func (x *extractor) inline(c ectx, f *fnRef, vals []*value, n *treesitter.Node) 
 // method evaluates recv.name(args).
 func (x *extractor) method(c ectx, n, fnN *treesitter.Node, recv *value, name string, argsN *treesitter.Node) *value {
 	vals, nodes := x.args(c, argsN)
-	arg := func(i int) *value {
-		if i < len(vals) {
-			return vals[i]
-		}
-		return &value{kind: vUndef}
-	}
 	switch recv.kind {
 	case vString:
 		if v := strMethod(recv, name, vals); v != nil {
@@ -798,7 +748,7 @@ func (x *extractor) method(c ectx, n, fnN *treesitter.Node, recv *value, name st
 			return v
 		}
 	case vGlobal:
-		return x.callGlobal(c, n, recv.str+"."+name, vals, arg)
+		return x.callGlobal(c, n, recv.str+"."+name, vals)
 	case vModule:
 		return x.apply(c, n, x.exportValue(recv.mod, name), vals, nodes)
 	case vObject:
@@ -828,532 +778,4 @@ func (x *extractor) method(c ectx, n, fnN *treesitter.Node, recv *value, name st
 		}
 	}
 	return unk("call to "+short(fnN)+"()", recv)
-}
-
-func strMethod(s *value, name string, vals []*value) *value {
-	str := s.str
-	argStr := func(i int) (string, bool) {
-		if i < len(vals) && vals[i].kind == vString && !vals[i].partial {
-			return vals[i].str, true
-		}
-		return "", false
-	}
-	var out string
-	switch name {
-	case "trim":
-		out = strings.TrimSpace(str)
-	case "trimStart", "trimLeft":
-		out = strings.TrimLeft(str, " \t\n\r\v\f")
-	case "trimEnd", "trimRight":
-		out = strings.TrimRight(str, " \t\n\r\v\f")
-	case "toUpperCase":
-		out = strings.ToUpper(str)
-	case "toLowerCase":
-		out = strings.ToLower(str)
-	case "toString", "valueOf", "normalize":
-		return s
-	case "concat":
-		v := s
-		for _, a := range vals {
-			v = concat(v, a, a.n)
-		}
-		return v
-	case "replace", "replaceAll":
-		from, ok1 := argStr(0)
-		to, ok2 := argStr(1)
-		if !ok1 || !ok2 || s.partial {
-			return nil
-		}
-		if name == "replace" {
-			out = strings.Replace(str, from, to, 1)
-		} else {
-			out = strings.ReplaceAll(str, from, to)
-		}
-	case "repeat":
-		if len(vals) == 0 || vals[0].kind != vNumber || vals[0].num < 0 || float64(len(str))*vals[0].num > maxString {
-			return nil
-		}
-		out = strings.Repeat(str, int(vals[0].num))
-	case "split":
-		sep, ok := argStr(0)
-		if !ok || s.partial {
-			return nil
-		}
-		a := &value{kind: vArray}
-		for _, p := range strings.Split(str, sep) {
-			if len(a.elems) >= maxElems {
-				break
-			}
-			a.elems = append(a.elems, strv(p))
-		}
-		return a
-	default:
-		return nil
-	}
-	cp := *s
-	cp.str = out
-	cp.n = nil
-	return &cp
-}
-
-func (x *extractor) arrayMethod(c ectx, n *treesitter.Node, a *value, name string, vals []*value) *value {
-	switch name {
-	case "join":
-		sep := ","
-		if len(vals) > 0 && vals[0].kind == vString {
-			sep = vals[0].str
-		}
-		if a.open {
-			return unk("join of an array with a computed part", a)
-		}
-		out := &value{kind: vString}
-		parts := make([]string, 0, len(a.elems))
-		var whys []string
-		size := 0
-		for _, e := range a.elems {
-			s, ok := e.scalar()
-			switch {
-			case !ok:
-				s = "${" + short(e.n) + "}"
-				out.partial = true
-				whys = append(whys, why(e, e.n))
-			case e.absent():
-				s = ""
-			case e.partial:
-				out.partial = true
-				whys = append(whys, e.why)
-			}
-			out.inherit(e)
-			size += len(s) + len(sep)
-			if size > maxString {
-				return unk("string too long", a)
-			}
-			parts = append(parts, s)
-		}
-		out.str = strings.Join(parts, sep)
-		out.why = joinWhy(whys)
-		return out
-	case "concat":
-		out := &value{kind: vArray, elems: append([]*value(nil), a.elems...), open: a.open}
-		for _, v := range vals {
-			if v.kind == vArray {
-				out.elems = append(out.elems, v.elems...)
-				out.open = out.open || v.open
-			} else {
-				out.elems = append(out.elems, v)
-			}
-		}
-		return out
-	case "flat":
-		out := &value{kind: vArray, open: a.open}
-		for _, e := range a.elems {
-			if e.kind == vArray {
-				out.elems = append(out.elems, e.elems...)
-			} else {
-				out.elems = append(out.elems, e)
-			}
-		}
-		return out
-	case "map":
-		if len(vals) == 0 || vals[0].kind != vFunc || a.open {
-			return nil
-		}
-		out := &value{kind: vArray}
-		for i, e := range a.elems {
-			out.elems = append(out.elems, x.inline(c, vals[0].fn, []*value{e, {kind: vNumber, num: float64(i)}}, n))
-		}
-		return out
-	}
-	return nil
-}
-
-// callGlobal evaluates calls to builtins and known packages by name.
-func (x *extractor) callGlobal(c ectx, n *treesitter.Node, name string, vals []*value, arg func(int) *value) *value {
-	switch name {
-	case "require", "__require":
-		if s := arg(0); s.kind == vString && !s.partial {
-			return x.namespace(c.m, s.str)
-		}
-		return unk("require of a computed path", arg(0))
-	case "Object.freeze", "Object.seal", "__toESM", "__importStar", "__importDefault", "__toCommonJS":
-		return arg(0)
-	case "Object.entries", "Object.keys", "Object.values":
-		o := arg(0)
-		if o.kind != vObject || o.open {
-			return unk(name+" of "+why(o, o.n), o)
-		}
-		a := &value{kind: vArray}
-		for _, k := range o.keys {
-			kv := strv(k)
-			switch name {
-			case "Object.keys":
-				a.elems = append(a.elems, kv)
-			case "Object.values":
-				a.elems = append(a.elems, o.props[k])
-			default:
-				a.elems = append(a.elems, &value{kind: vArray, elems: []*value{kv, o.props[k]}})
-			}
-		}
-		return a
-	case "Object.assign":
-		out := newObject()
-		for _, v := range vals {
-			switch v.kind {
-			case vObject:
-				for _, k := range v.keys {
-					out.set(k, v.props[k])
-				}
-				out.open = out.open || v.open
-			case vUndef, vNull:
-			default:
-				out.open = true
-				out.inherit(v)
-			}
-		}
-		return out
-	case "Object.fromEntries":
-		a := arg(0)
-		if a.kind != vArray || a.open {
-			return unk("Object.fromEntries of "+why(a, a.n), a)
-		}
-		out := newObject()
-		for _, e := range a.elems {
-			if e.kind != vArray || len(e.elems) < 2 {
-				out.open = true
-				continue
-			}
-			if k, ok := e.elems[0].scalar(); ok {
-				out.set(k, e.elems[1])
-			}
-		}
-		return out
-	case "JSON.parse":
-		if s := arg(0); s.kind == vString && !s.partial {
-			return fromJSON([]byte(s.str))
-		}
-	case "String":
-		if s, ok := arg(0).scalar(); ok {
-			cp := strv(s)
-			cp.partial, cp.why = arg(0).partial, arg(0).why
-			return cp
-		}
-	case "String.fromCharCode", "String.fromCodePoint":
-		var b strings.Builder
-		for _, v := range vals {
-			if v.kind != vNumber {
-				return unk(name+" of a computed code", v)
-			}
-			b.WriteRune(rune(v.num))
-		}
-		return strv(b.String())
-	case "Buffer.from":
-		s := arg(0)
-		if s.kind != vString || s.partial {
-			break
-		}
-		enc := "utf8"
-		if e := arg(1); e.kind == vString {
-			enc = e.str
-		}
-		switch enc {
-		case "base64", "base64url":
-			if d, ok := decodeBase64(s.str); ok {
-				return strv(d)
-			}
-		case "hex":
-			if d, err := hex.DecodeString(s.str); err == nil {
-				return strv(string(d))
-			}
-		default:
-			return s
-		}
-	case "atob":
-		if s := arg(0); s.kind == vString && !s.partial {
-			if d, ok := decodeBase64(s.str); ok {
-				return strv(d)
-			}
-		}
-	case "path.join", "path.resolve", "path.posix.join", "path.posix.resolve":
-		return joinPath(vals)
-	case "path.dirname", "path.posix.dirname":
-		if p := arg(0); p.kind == vPath {
-			return &value{kind: vPath, str: path.Dir(p.str)}
-		}
-	case "path.basename", "path.posix.basename":
-		if p := arg(0); p.kind == vPath || (p.kind == vString && !p.partial) {
-			return strv(path.Base(p.str))
-		}
-	case "url.fileURLToPath", "url.pathToFileURL":
-		if p := arg(0); p.kind == vPath {
-			return p
-		}
-	case "fs.readFileSync":
-		return x.readFile(c, arg(0), n)
-	case "dedent":
-		if s := arg(0); s.kind == vString {
-			cp := *s
-			cp.str = dedent(s.str)
-			cp.n = nil
-			return &cp
-		}
-	}
-	root := name
-	if i := strings.IndexByte(root, '.'); i > 0 {
-		root = root[:i]
-	}
-	if rtRoots[root] {
-		return runtime(name, "call to "+name+"()", vals...)
-	}
-	return unk("call to "+name+"()", vals...)
-}
-
-func decodeBase64(s string) (string, bool) {
-	s = strings.TrimRight(strings.TrimSpace(s), "=")
-	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
-		if d, err := enc.DecodeString(s); err == nil {
-			return string(d), true
-		}
-	}
-	return "", false
-}
-
-// joinPath is path.join/resolve over a workspace path and literal parts.
-func joinPath(vals []*value) *value {
-	if len(vals) == 0 || vals[0].kind != vPath {
-		return unk("path relative to the working directory", vals...)
-	}
-	parts := []string{vals[0].str}
-	for _, v := range vals[1:] {
-		switch {
-		case v.kind == vString && !v.partial:
-			if strings.HasPrefix(v.str, "/") {
-				return unk("absolute path " + v.str)
-			}
-			parts = append(parts, v.str)
-		case v.kind == vPath:
-			parts = []string{v.str}
-		default:
-			return unk("computed path", v)
-		}
-	}
-	return &value{kind: vPath, str: path.Join(parts...)}
-}
-
-// readFile resolves readFileSync of a workspace file; a file the workspace
-// does not hold is run-time data.
-func (x *extractor) readFile(c ectx, p *value, n *treesitter.Node) *value {
-	switch {
-	case p.kind == vPath:
-		if p.str == ".." || strings.HasPrefix(p.str, "../") {
-			return runtime("fs.readFileSync", "readFileSync of "+p.str+" (outside the workspace)")
-		}
-		if data, ok := x.read(p.str); ok {
-			return strv(string(data))
-		}
-		return runtime("fs.readFileSync", "readFileSync of "+p.str+" (not in the workspace)")
-	case p.kind == vString && !p.partial:
-		return runtime("fs.readFileSync", "readFileSync of "+p.str+" (relative to the working directory)")
-	}
-	return runtime("fs.readFileSync", "readFileSync of "+why(p, p.n), p)
-}
-
-func (x *extractor) newExpr(c ectx, n *treesitter.Node) *value {
-	ctor := unwrap(n.Field("constructor"))
-	name := baseName(lastIdent(ctor))
-	vals, _ := x.args(c, n.Field("arguments"))
-	arg := func(i int) *value {
-		if i < len(vals) {
-			return vals[i]
-		}
-		return &value{kind: vUndef}
-	}
-	switch name {
-	case "URL":
-		rel, b := arg(0), arg(1)
-		if b.kind == vPath && rel.kind == vString && !rel.partial {
-			return &value{kind: vPath, str: path.Join(path.Dir(b.str), rel.str)}
-		}
-		return unk("new URL("+short(n.Field("arguments"))+")", rel, b)
-	case "ResourceTemplate":
-		return arg(0)
-	case "String":
-		if s, ok := arg(0).scalar(); ok {
-			return strv(s)
-		}
-	case "Date":
-		return runtime("Date", "new Date()")
-	}
-	return unk("new "+short(ctor)+"()", vals...)
-}
-
-// nodeBuiltins are Node modules the evaluator models by name.
-var nodeBuiltins = map[string]string{
-	"path": "path", "fs": "fs", "fs/promises": "fs.promises", "url": "url", "os": "os",
-	"crypto": "crypto", "child_process": "child_process", "http": "http", "https": "https",
-	"net": "net", "process": "process", "buffer": "buffer", "dns": "dns",
-	"axios": "axios", "node-fetch": "fetch", "undici": "undici", "got": "got", "ky": "ky",
-	"cross-fetch": "fetch", "isomorphic-fetch": "fetch",
-	"dedent": "dedent", "ts-dedent": "dedent", "outdent": "dedent", "common-tags": "dedent",
-	"zod-to-json-schema": "zod-to-json-schema",
-}
-
-func isZodSpec(spec string) bool { return spec == "zod" || strings.HasPrefix(spec, "zod/") }
-
-// namespace is the value of import * as x / require(spec).
-func (x *extractor) namespace(from *module, spec string) *value {
-	if isZodSpec(spec) {
-		return &value{kind: vZodNS}
-	}
-	if g, ok := nodeBuiltins[strings.TrimPrefix(spec, "node:")]; ok {
-		return &value{kind: vGlobal, str: g}
-	}
-	m, why := x.importModule(from, spec)
-	if m == nil {
-		return unk(why)
-	}
-	return &value{kind: vModule, mod: m}
-}
-
-// importValue is the value of import {name} from spec.
-func (x *extractor) importValue(from *module, spec, name string) *value {
-	if isZodSpec(spec) {
-		if name == "default" || name == "z" {
-			return &value{kind: vZodNS}
-		}
-		return &value{kind: vZodFn, str: name}
-	}
-	if g, ok := nodeBuiltins[strings.TrimPrefix(spec, "node:")]; ok {
-		switch {
-		case g == "dedent":
-			return &value{kind: vGlobal, str: "dedent"}
-		case name == "default":
-			return &value{kind: vGlobal, str: g}
-		case g == "buffer" && name == "Buffer":
-			return &value{kind: vGlobal, str: "Buffer"}
-		}
-		return &value{kind: vGlobal, str: g + "." + name}
-	}
-	m, why := x.importModule(from, spec)
-	if m == nil {
-		return unk(why)
-	}
-	return x.exportValue(m, name)
-}
-
-type exportKey struct {
-	m    *module
-	name string
-}
-
-// exportValue is what module m exports as name (ESM, re-exports, CommonJS).
-func (x *extractor) exportValue(m *module, name string) *value {
-	if m.json != nil {
-		if name == "default" {
-			return m.json
-		}
-		return x.prop(ectx{m: m}, m.json, name)
-	}
-	k := exportKey{m, name}
-	if x.busyExp[k] {
-		return unk("circular export of " + name)
-	}
-	x.busyExp[k] = true
-	defer delete(x.busyExp, k)
-	c := ectx{m: m, sc: m.top}
-	if e := m.exports[name]; e != nil {
-		switch {
-		case e.local != "":
-			if b := m.top.lookup(e.local); b != nil {
-				return x.bindingValue(c, b)
-			}
-			return unk(e.local + " is not declared in " + m.path)
-		case e.ns:
-			return x.namespace(m, e.spec)
-		case e.spec != "":
-			return x.importValue(m, e.spec, e.name)
-		case e.node != nil:
-			v := x.eval(c, e.node)
-			if e.descriptor {
-				if g := v.get("value"); g != nil {
-					return g
-				}
-				if g := v.get("get"); g != nil && g.kind == vFunc {
-					return x.inline(c, g.fn, nil, e.node)
-				}
-				return unk("accessor export " + name)
-			}
-			return v
-		}
-	}
-	for _, s := range m.stars {
-		if m2, _ := x.importModule(m, s); m2 != nil && x.exports(m2, name, 0) {
-			return x.exportValue(m2, name)
-		}
-	}
-	if m.cjs != nil {
-		v := x.eval(c, m.cjs)
-		if name == "default" {
-			return v
-		}
-		return x.prop(c, v, name)
-	}
-	if name == "default" {
-		return &value{kind: vModule, mod: m}
-	}
-	return unk(name + " is not exported by " + m.path)
-}
-
-// exports reports whether m declares name, following export * chains.
-func (x *extractor) exports(m *module, name string, depth int) bool {
-	if m.exports[name] != nil || m.cjs != nil || m.json != nil {
-		return true
-	}
-	if depth > 8 {
-		return false
-	}
-	for _, s := range m.stars {
-		if m2, _ := x.importModule(m, s); m2 != nil && x.exports(m2, name, depth+1) {
-			return true
-		}
-	}
-	return false
-}
-
-// fragment returns the parsed initializer a placeholder stands for (see
-// mask), parsing it on first use; nil if name is no placeholder of m.
-func (x *extractor) fragment(m *module, name string) *module {
-	if m.sk == nil || !strings.HasPrefix(name, lazyPrefix) {
-		return nil
-	}
-	sp, ok := m.sk.lazy[name]
-	if !ok {
-		return nil
-	}
-	if fm, ok := m.frags[name]; ok {
-		return fm
-	}
-	if m.frags == nil {
-		m.frags = map[string]*module{}
-	}
-	m.frags[name] = nil
-	text := make([]byte, 0, sp.end-sp.start+2)
-	text = append(append(append(text, '('), m.src[sp.start:sp.end]...), ')')
-	tree, err := treesitter.Parse(x.ctx, langOf(m.path), text)
-	if err != nil {
-		return nil
-	}
-	x.trees = append(x.trees, tree)
-	fm := &module{path: m.path, src: m.src, lines: m.lines, ascii: m.ascii, tree: tree,
-		sk: &skeleton{segs: []seg{{0, sp.start - 1}}}, scan: m.scan, top: m.top,
-		scopes: map[span]*scope{}, exports: m.exports, depth: m.depth, imported: true}
-	if st := named(tree.Root()); len(st) > 0 {
-		if e := named(st[0]); len(e) > 0 {
-			fm.expr = e[0]
-		}
-	}
-	if fm.expr == nil {
-		return nil
-	}
-	m.frags[name] = fm
-	return fm
 }

@@ -2,6 +2,7 @@ package jsts
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -76,6 +77,59 @@ func TestFixtureServers(t *testing.T) {
 			}
 			if len(s.Gaps) != 0 {
 				t.Errorf("gaps: %v", s.Gaps)
+			}
+		})
+	}
+}
+
+// TestPinsMatchCaptures compares, tool by tool, the pin of what Extract
+// reads from a fixture's source with the pin of the tools/list its real
+// SDK served (fixtures/captures, recorded by scripts/capture-tools-list.sh):
+// the types, descriptions, defaults and required flags must be the ones
+// the SDK emits.
+func TestPinsMatchCaptures(t *testing.T) {
+	for _, c := range []struct{ capture, fixture, entry string }{
+		{"ts-notes", "ts-notes", "src/index.ts"},
+		{"ts-weather-leaky", "ts-weather-leaky", "src/index.ts"},
+		{"ts-weather-leaky-legacy", "ts-weather-leaky", "src/legacy-server.ts"},
+	} {
+		t.Run(c.capture, func(t *testing.T) {
+			root := filepath.Join("..", "..", "..", "fixtures")
+			data, err := os.ReadFile(filepath.Join(root, "captures", c.capture+".tools-list.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			live, err := surface.ParseLive(data, c.capture)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := Extract(context.Background(), workspace(t, filepath.Join(root, "servers", c.fixture)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromSource := map[string]*surface.Tool{}
+			for _, tl := range s.Tools {
+				if tl.Pos.Path == c.entry {
+					fromSource[tl.Name.Value] = tl
+				}
+			}
+			if len(fromSource) != len(live.Tools) {
+				t.Errorf("source has %d tools, live %d", len(fromSource), len(live.Tools))
+			}
+			for _, lt := range live.Tools {
+				st := fromSource[lt.Name.Value]
+				if st == nil {
+					t.Errorf("%s: not extracted", lt.Name.Value)
+					continue
+				}
+				sp, err1 := surface.PinTool(st)
+				lp, err2 := surface.PinTool(lt)
+				if err1 != nil || err2 != nil {
+					t.Fatal(err1, err2)
+				}
+				if sp.SHA256 != lp.SHA256 || !sp.Exact {
+					t.Errorf("%s: pins differ (exact %v)\nsource %+v\nlive   %+v", lt.Name.Value, sp.Exact, sp.Normal, lp.Normal)
+				}
 			}
 		})
 	}

@@ -77,6 +77,7 @@ func (b *branch) use(name string) {
 	}
 }
 
+// args reports whether n denotes the argument object.
 func (u *usage) args(n *treesitter.Node) bool {
 	n = unwrap(n)
 	if n == nil {
@@ -88,6 +89,7 @@ func (u *usage) args(n *treesitter.Node) bool {
 	return u.isArgs != nil && u.isArgs(n)
 }
 
+// account marks an occurrence of the argument object as explained.
 func (u *usage) account(n *treesitter.Node) {
 	for i := 0; n != nil && i < 16; i++ {
 		u.accounted[span{n.StartByte(), n.EndByte()}] = true
@@ -170,6 +172,7 @@ func (u *usage) bindPattern(p *treesitter.Node) {
 	}
 }
 
+// unwrapPattern strips TypeScript parameter wrappers and defaults.
 func unwrapPattern(p *treesitter.Node) *treesitter.Node {
 	for i := 0; p != nil && i < 8; i++ {
 		switch p.Type() {
@@ -259,7 +262,7 @@ type fnKey struct {
 // analyzeFn analyses a tool or prompt callback: the input properties it
 // reads (from its first parameter, when the tool has an input schema) and
 // the literal texts it returns or throws.
-func (x *extractor) analyzeFn(fv *value, hasArgs bool, _ *surface.Schema) handlerInfo {
+func (x *extractor) analyzeFn(fv *value, hasArgs bool) handlerInfo {
 	if fv == nil || fv.kind != vFunc {
 		return handlerInfo{}
 	}
@@ -300,6 +303,7 @@ func (x *extractor) analyzeFn(fv *value, hasArgs bool, _ *surface.Schema) handle
 	return hi
 }
 
+// params lists a function's parameter nodes.
 func params(fn *treesitter.Node) []*treesitter.Node {
 	if p := fn.Field("parameter"); p != nil {
 		return []*treesitter.Node{p}
@@ -381,7 +385,6 @@ func (x *extractor) lits(c ectx, n *treesitter.Node, depth int) []surface.Text {
 	case "object", "array", "arrow_function", "function_expression", "function":
 		return nil
 	}
-	x.steps = 0
 	v := x.eval(c, n)
 	if v.kind != vString || v.partial || v.str == "" {
 		return nil
@@ -468,7 +471,6 @@ func (x *extractor) analyzeCallHandler(modPath string, fv *value) *callHandler {
 						continue
 					}
 					val := cs.Field("value")
-					x.steps = 0
 					if v := x.eval(c, val); v.kind == vString && !v.partial {
 						pending = append(pending, v.str)
 					}
@@ -517,7 +519,6 @@ func (x *extractor) eqNames(c ectx, d *dispatch, cond *treesitter.Node, depth in
 			l, r = r, l
 		}
 		if d.isName(l) {
-			x.steps = 0
 			if v := x.eval(c, r); v.kind == vString && !v.partial {
 				return []string{v.str}
 			}
@@ -535,6 +536,7 @@ type dispatch struct {
 	argsA   map[string]bool
 }
 
+// bindParams reads the handler's parameter: request, or {params}.
 func (d *dispatch) bindParams(p *treesitter.Node, depth int) {
 	if p == nil || depth > 2 {
 		return
@@ -592,6 +594,8 @@ func (d *dispatch) bindParamsObj(p *treesitter.Node) {
 	}
 }
 
+// bindDecl learns aliases from a declaration such as
+// const { name, arguments: args = {} } = request.params.
 func (d *dispatch) bindDecl(name, v *treesitter.Node) {
 	v = unwrap(v)
 	for i := 0; v != nil && v.Type() == "binary_expression" && i < 8; i++ {

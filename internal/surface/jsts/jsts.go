@@ -22,11 +22,31 @@
 // the clock, the file system or the network, and a Gap for tool tables the
 // extractor cannot enumerate.
 //
+// Schemas are described as the SDK serves them: zod is converted the way
+// zod-to-json-schema does (nullable primitives and unions of primitives as
+// type lists, unions of literals as enums, other unions without a type),
+// and literal JSON Schema is read the way surface.ParseJSONSchema reads a
+// live tools/list, so that a pin computed from source equals the pin of
+// the running server.
+//
+// Every file is first lexed (scan.go) to find the candidate calls; a file
+// without one is not parsed unless imported, and the tree walk descends
+// only into what overlaps a candidate. In files over 256 KiB (bundles),
+// function bodies without a candidate are cut out before parsing and
+// variable initializers are replaced by placeholders parsed only if a
+// declaration's evaluation reaches them, so a 5 MB bundle is parsed as a
+// few hundred kilobytes. The classes of a bundled SDK or fastmcp are
+// recognised by their methods and their internal handlers ignored.
+//
 // Files under node_modules/ are dependencies: they are read only when no
 // other file declares anything, which is the case of a package whose tools
-// live in a bundled dependency. Test files (*.test.*, *.spec.*,
-// __tests__/, __mocks__/) and declaration files (.d.ts) are not part of a
-// server's surface and are skipped.
+// live in a bundled dependency, and then only files that declare
+// something (not those that merely call update() or remove()); the SDKs,
+// fastmcp and zod themselves are never read. Test files (*.test.*,
+// *.spec.*, __tests__/, __mocks__/) and declaration files (.d.ts) are not
+// part of a server's surface and are skipped. A server shipped both as
+// src/ and as a built dist/ is reported twice: a difference between the
+// two is a finding, not something to merge away.
 package jsts
 
 import (
@@ -35,6 +55,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
 	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
@@ -43,10 +64,10 @@ import (
 
 // Limits on what one extraction reads.
 const (
-	maxImports     = 32       // modules an entry file may pull in through imports
-	maxImportDepth = 8        // import chain length from an entry file
-	maxFileSize    = 32 << 20 // larger files are reported as gaps
-	maskThreshold  = 256 << 10
+	maxImports     = 32        // modules an entry file may pull in through imports
+	maxImportDepth = 8         // import chain length from an entry file
+	maxFileSize    = 32 << 20  // larger files are reported as gaps
+	maskThreshold  = 256 << 10 // larger files are parsed as a skeleton (see mask)
 )
 
 // Extract returns the surface declared by the JavaScript and TypeScript
@@ -62,14 +83,15 @@ func Extract(ctx context.Context, src surface.Source) (*surface.Surface, error) 
 func extract(ctx context.Context, src surface.Source, maskMin int) (*surface.Surface, error) {
 	x := &extractor{
 		ctx: ctx, src: src, maskMin: maskMin,
-		files:   map[string][]byte{},
-		mods:    map[string]*module{},
-		memo:    map[*binding]*value{},
-		busy:    map[*binding]bool{},
-		busyExp: map[exportKey]bool{},
-		gapSeen: map[string]bool{},
-		fnMemo:  map[fnKey]handlerInfo{},
-		out:     &surface.Surface{Tools: []*surface.Tool{}},
+		files:    map[string][]byte{},
+		mods:     map[string]*module{},
+		memo:     map[*binding]*value{},
+		siteMemo: map[*binding]*value{},
+		busy:     map[*binding]bool{},
+		busyExp:  map[exportKey]bool{},
+		gapSeen:  map[string]bool{},
+		fnMemo:   map[fnKey]handlerInfo{},
+		out:      &surface.Surface{Tools: []*surface.Tool{}},
 	}
 	defer x.close()
 	var roots, deps []string
@@ -130,6 +152,8 @@ func isDependency(p string) bool {
 	return strings.HasPrefix(p, "node_modules/") || strings.Contains(p, "/node_modules/")
 }
 
+// isFrameworkPackage: the SDKs and zod are never the server, though their
+// examples and internals look like declarations.
 func isFrameworkPackage(p string) bool {
 	for _, pkg := range []string{"node_modules/@modelcontextprotocol/", "node_modules/fastmcp/", "node_modules/zod/"} {
 		if strings.HasPrefix(p, pkg) || strings.Contains(p, "/"+pkg) {
@@ -140,19 +164,21 @@ func isFrameworkPackage(p string) bool {
 }
 
 type extractor struct {
-	ctx     context.Context
-	src     surface.Source
-	maskMin int
-	files   map[string][]byte
-	mods    map[string]*module
-	memo    map[*binding]*value
-	busy    map[*binding]bool
-	busyExp map[exportKey]bool
-	gapSeen map[string]bool
-	fnMemo  map[fnKey]handlerInfo
-	trees   []*treesitter.Tree // parsed initializers, closed at the end
-	budget  int                // imports left for the current entry file
-	steps   int                // eval calls for the current site
+	ctx      context.Context
+	src      surface.Source
+	maskMin  int
+	files    map[string][]byte
+	mods     map[string]*module
+	memo     map[*binding]*value
+	siteMemo map[*binding]*value // values cut short by the current site's bounds
+	busy     map[*binding]bool
+	busyExp  map[exportKey]bool
+	gapSeen  map[string]bool
+	fnMemo   map[fnKey]handlerInfo
+	trees    []*treesitter.Tree // parsed initializers, closed at the end
+	budget   int                // imports left for the current entry file
+	steps    int                // eval calls for the current site
+	cut      int                // evaluations cut short by a bound: their values are not memoised
 
 	out      *surface.Surface
 	declared int // tools, prompts, resources and table gaps found
@@ -206,6 +232,7 @@ func (x *extractor) run(paths []string, deps bool) error {
 	return x.ctx.Err()
 }
 
+// close frees every tree still open.
 func (x *extractor) close() {
 	for _, m := range x.mods {
 		if m.tree != nil {
@@ -228,6 +255,7 @@ func (x *extractor) gap(kind, p, detail string) {
 	x.out.Gaps = append(x.out.Gaps, analysis.Gap{Kind: kind, Path: p, Detail: detail})
 }
 
+// langOf picks the grammar by extension; .jsx parses with JavaScript.
 func langOf(p string) treesitter.Lang {
 	switch path.Ext(p) {
 	case ".ts", ".mts", ".cts":
@@ -269,7 +297,12 @@ func (x *extractor) load(p string, data []byte, res *scanResult, depth int) *mod
 			m.spans = append(m.spans, s)
 		}
 	}
-	tree, err := treesitter.Parse(x.ctx, langOf(p), psrc)
+	lang := langOf(p)
+	tree, err := x.parse(lang, psrc)
+	if err != nil && x.ctx.Err() == nil && lang != treesitter.JavaScript {
+		x.gap("unparsable", p, "the TypeScript parser did not finish; the file was read with the JavaScript grammar")
+		tree, err = x.parse(treesitter.JavaScript, psrc)
+	}
 	if err != nil {
 		if x.ctx.Err() != nil {
 			delete(x.mods, p)
@@ -289,6 +322,15 @@ func (x *extractor) load(p string, data []byte, res *scanResult, depth int) *mod
 		return nil
 	}
 	return m
+}
+
+// parse runs tree-sitter within a time budget of a second plus a second
+// per megabyte, about three times its normal rate: its TypeScript grammar
+// can loop on some malformed input, and one file must not stall a scan.
+func (x *extractor) parse(lang treesitter.Lang, src []byte) (*treesitter.Tree, error) {
+	ctx, cancel := context.WithTimeout(x.ctx, time.Second+time.Duration(len(src))*time.Microsecond)
+	defer cancel()
+	return treesitter.Parse(ctx, lang, src)
 }
 
 // read returns a workspace file's contents.
@@ -345,6 +387,7 @@ func (x *extractor) importModule(from *module, spec string) (*module, string) {
 	return nil, fmt.Sprintf("import of %s: no such file in the workspace", spec)
 }
 
+// importCandidates lists the files a relative import may name.
 func importCandidates(base string) []string {
 	ext := path.Ext(base)
 	trim := strings.TrimSuffix(base, ext)

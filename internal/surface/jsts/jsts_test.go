@@ -90,6 +90,8 @@ type pProp struct {
 	Enum        []any    `json:"enum,omitempty"`
 	Default     any      `json:"default,omitempty"`
 	HasDefault  bool     `json:"hasDefault,omitempty"`
+	Examples    []any    `json:"examples,omitempty"`
+	Title       string   `json:"title,omitempty"`
 	Other       []string `json:"other,omitempty"`
 	Items       *pProp   `json:"items,omitempty"`
 	Properties  []pProp  `json:"properties,omitempty"`
@@ -148,6 +150,7 @@ func pprop(name string, req bool, s *surface.Schema, depth int) pProp {
 		return p
 	}
 	p.Type, p.Description, p.Enum, p.Default, p.HasDefault = s.Type, ptext(s.Description), s.Enum, s.Default, s.HasDefault
+	p.Examples, p.Title = s.Examples, ptext(s.Title)
 	for _, o := range s.Other {
 		p.Other = append(p.Other, ptext(&o))
 	}
@@ -230,7 +233,7 @@ func TestGolden(t *testing.T) {
 	}
 	n := 0
 	for _, d := range dirs {
-		if !d.IsDir() {
+		if !d.IsDir() || d.Name() == "fuzz" { // the fuzz corpus is no case
 			continue
 		}
 		n++

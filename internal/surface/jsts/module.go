@@ -97,26 +97,45 @@ func (s *scope) inFramework() bool {
 	return false
 }
 
-// frameworkMethods are methods that only the SDK's McpServer and fastmcp's
-// classes define. A bundle that inlines them contains their internal
+// frameworkInternals are methods only the SDK's McpServer and fastmcp's
+// classes define; declarers are their public registration methods. A
+// bundle that inlines these classes contains their internal
 // setRequestHandler(ListToolsRequestSchema, …) and sendToolListChanged()
-// calls, which are not the server's declarations.
-var frameworkMethods = map[string]bool{
-	"registerTool": true, "registerPrompt": true, "registerResource": true,
-	"setToolRequestHandlers": true, "setPromptRequestHandlers": true, "setResourceRequestHandlers": true,
-	"setupToolHandlers": true, "setupPromptHandlers": true, "setupResourceHandlers": true,
-	"_createRegisteredTool": true, "addTool": true,
-}
+// calls, which are not the server's declarations. A class is taken for the
+// framework when it defines an internal, or three declarers (a user's
+// wrapper class rarely has more than one).
+var (
+	frameworkInternals = map[string]bool{
+		"setToolRequestHandlers": true, "setPromptRequestHandlers": true, "setResourceRequestHandlers": true,
+		"_createRegisteredTool": true, "_createRegisteredPrompt": true, "_createRegisteredResource": true,
+		"setupToolHandlers": true, "setupPromptHandlers": true, "setupResourceHandlers": true,
+	}
+	declarers = map[string]bool{
+		"tool": true, "registerTool": true, "prompt": true, "registerPrompt": true, "resource": true,
+		"registerResource": true, "addTool": true, "addPrompt": true, "addResource": true,
+		"addResourceTemplate": true,
+	}
+)
 
+// isFrameworkClass tells the class body of a bundled framework.
 func isFrameworkClass(body *treesitter.Node) bool {
+	n := 0
 	for _, m := range named(body) {
-		if m.Type() == "method_definition" && frameworkMethods[strings.TrimPrefix(text(m.Field("name")), "#")] {
+		if m.Type() != "method_definition" {
+			continue
+		}
+		name := strings.TrimPrefix(text(m.Field("name")), "#")
+		if frameworkInternals[name] {
 			return true
 		}
+		if declarers[name] {
+			n++
+		}
 	}
-	return false
+	return n >= 3
 }
 
+// add declares b in s.
 func (s *scope) add(b *binding) {
 	if s.names == nil {
 		s.names = map[string]*binding{}
@@ -124,6 +143,7 @@ func (s *scope) add(b *binding) {
 	s.names[b.name] = b
 }
 
+// lookup finds the innermost binding of name.
 func (s *scope) lookup(name string) *binding {
 	for ; s != nil; s = s.parent {
 		if b := s.names[name]; b != nil {
@@ -133,6 +153,7 @@ func (s *scope) lookup(name string) *binding {
 	return nil
 }
 
+// hoist is the scope a var declared in s belongs to.
 func (s *scope) hoist() *scope {
 	for s.parent != nil && !s.fn {
 		s = s.parent
@@ -147,6 +168,7 @@ type site struct {
 	new bool
 }
 
+// newModule indexes the lines of src for positions.
 func newModule(path string, src []byte) *module {
 	m := &module{path: path, src: src, exports: map[string]*export{}, scopes: map[span]*scope{}}
 	m.lines = []int{0}
@@ -257,6 +279,7 @@ func short(n *treesitter.Node) string {
 	return clip(text(n), 60)
 }
 
+// clip collapses white space and cuts s at max bytes on a rune boundary.
 func clip(s string, max int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > max {
@@ -531,6 +554,8 @@ func propKey(k *treesitter.Node) string {
 	return ""
 }
 
+// declareVars binds a var/let/const declaration; var hoists to the
+// function scope.
 func (m *module) declareVars(n *treesitter.Node, cur *scope) {
 	kind, sc := bConst, cur
 	if first := n.Children(); len(first) > 0 {
@@ -554,6 +579,21 @@ func (m *module) declareVars(n *treesitter.Node, cur *scope) {
 // declarePattern binds every name of a (possibly destructuring) pattern.
 // tmpl, when set, is copied for each name (loop variables).
 func (m *module) declarePattern(sc *scope, kind bkind, p, value *treesitter.Node, tmpl *binding) {
+	eachName(p, func(name string, path []string) {
+		b := &binding{kind: kind, node: value, sc: sc, m: m}
+		if tmpl != nil {
+			c := *tmpl
+			b = &c
+		}
+		b.name = name
+		b.path = path
+		sc.add(b)
+	})
+}
+
+// eachName calls f for every name a pattern binds, with the property
+// path that leads to it ("…" for a rest element).
+func eachName(p *treesitter.Node, f func(name string, path []string)) {
 	var rec func(p *treesitter.Node, path []string, depth int)
 	rec = func(p *treesitter.Node, path []string, depth int) {
 		if p == nil || depth > 32 {
@@ -561,14 +601,7 @@ func (m *module) declarePattern(sc *scope, kind bkind, p, value *treesitter.Node
 		}
 		switch p.Type() {
 		case "identifier", "shorthand_property_identifier_pattern":
-			b := &binding{kind: kind, name: p.Text(), node: value, sc: sc, m: m}
-			if tmpl != nil {
-				c := *tmpl
-				b = &c
-				b.name = p.Text()
-			}
-			b.path = append([]string(nil), path...)
-			sc.add(b)
+			f(p.Text(), append([]string(nil), path...))
 		case "object_pattern":
 			for _, c := range named(p) {
 				switch c.Type() {
@@ -584,8 +617,7 @@ func (m *module) declarePattern(sc *scope, kind bkind, p, value *treesitter.Node
 					l := c.Field("left")
 					rec(l, append(path, text(l)), depth+1)
 				case "rest_pattern":
-					cs := named(c)
-					if len(cs) > 0 {
+					if cs := named(c); len(cs) > 0 {
 						rec(cs[0], append(path, "…"), depth+1)
 					}
 				}
@@ -593,26 +625,21 @@ func (m *module) declarePattern(sc *scope, kind bkind, p, value *treesitter.Node
 		case "array_pattern":
 			i := 0
 			for _, c := range p.Children() {
-				if c.Type() == "," {
+				switch {
+				case c.Type() == ",":
 					i++
-					continue
-				}
-				if c.IsNamed() && c.Type() != "comment" {
-					if c.Type() == "rest_pattern" {
-						cs := named(c)
-						if len(cs) > 0 {
-							rec(cs[0], append(path, "…"), depth+1)
-						}
-						continue
+				case c.Type() == "rest_pattern":
+					if cs := named(c); len(cs) > 0 {
+						rec(cs[0], append(path, "…"), depth+1)
 					}
+				case c.IsNamed() && c.Type() != "comment":
 					rec(c, append(path, itoa(i)), depth+1)
 				}
 			}
 		case "assignment_pattern":
 			rec(p.Field("left"), path, depth+1)
 		case "rest_pattern":
-			cs := named(p)
-			if len(cs) > 0 {
+			if cs := named(p); len(cs) > 0 {
 				rec(cs[0], append(path, "…"), depth+1)
 			}
 		case "required_parameter", "optional_parameter":
@@ -642,6 +669,7 @@ func (m *module) declareParams(fn *treesitter.Node, sc *scope, loop *treesitter.
 	}
 }
 
+// declareImport binds the names of an import statement, resolved lazily.
 func (m *module) declareImport(n *treesitter.Node, sc *scope) {
 	spec := unquote(text(n.Field("source")))
 	for _, c := range named(n) {
@@ -751,16 +779,11 @@ func declNames(d *treesitter.Node) []string {
 	switch d.Type() {
 	case "lexical_declaration", "variable_declaration":
 		var out []string
-		tmp := &scope{}
 		for _, v := range named(d) {
 			if v.Type() == "variable_declarator" {
-				(&module{}).declarePattern(tmp, bConst, v.Field("name"), nil, nil)
+				eachName(v.Field("name"), func(name string, _ []string) { out = append(out, name) })
 			}
 		}
-		for name := range tmp.names {
-			out = append(out, name)
-		}
-		sort.Strings(out)
 		return out
 	}
 	if name := d.Field("name"); name != nil {
@@ -808,6 +831,7 @@ func (m *module) declareCJS(stmt *treesitter.Node) {
 	}
 }
 
+// isVoid matches `void 0` and undefined, which tsc assigns to exports first.
 func isVoid(n *treesitter.Node) bool {
 	return n.Type() == "undefined" || (n.Type() == "unary_expression" && strings.HasPrefix(n.Text(), "void"))
 }

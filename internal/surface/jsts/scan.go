@@ -8,9 +8,9 @@ import (
 )
 
 // The lexical pre-scan runs before tree-sitter on every file. Parsing and
-// walking with tree-sitter costs about 0.2–0.4 µs per byte and 2 µs per
-// node here, so a 5 MB bundle would take seconds; the scan (one pass) finds
-// the few places that matter so that
+// walking with tree-sitter costs about 0.35 µs per byte and 2 µs per node
+// here, so a 5 MB bundle would take seconds; the scan (one pass, about
+// 10 ns per byte) finds the few places that matter so that
 //   - files with no candidate are never parsed unless imported,
 //   - the walk descends only into nodes that overlap a candidate span,
 //   - in large files, function bodies with no candidate are cut out and
@@ -227,6 +227,8 @@ func isAssignOp(p string) bool {
 	return false
 }
 
+// regexAllowed tells a regular expression from a division by the token
+// before the slash.
 func (s *scanner) regexAllowed() bool {
 	switch s.prev {
 	case tkNone:
@@ -379,6 +381,8 @@ func (s *scanner) token(k tokKind, text string) {
 // identText is the previous identifier as a string.
 func (s *scanner) identText() string { return string(s.pident) }
 
+// ident handles an identifier or keyword: declarations, candidates,
+// prefix increments.
 func (s *scanner) ident(start int, b []byte) {
 	member := s.prev == tkPunct && (s.ptext == "." || s.ptext == "?.")
 	if !member && isKeyword(b) {
@@ -489,6 +493,8 @@ func init() {
 	}
 }
 
+// punct handles a punctuator: brackets, assignments, declaration
+// boundaries.
 func (s *scanner) punct() {
 	src := s.src
 	c := src[s.i]

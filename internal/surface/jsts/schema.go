@@ -1,6 +1,8 @@
 package jsts
 
 import (
+	"strings"
+
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
 	"github.com/mcpcert/mcpcert/internal/surface"
 )
@@ -42,6 +44,7 @@ func looksJSONSchema(v *value) bool {
 	return true
 }
 
+// pos is where a schema is written.
 func (cv *conv) pos(z *zschema, v *value) analysis.Position {
 	if z != nil && z.m != nil {
 		return z.m.pos(z.n)
@@ -49,6 +52,8 @@ func (cv *conv) pos(z *zschema, v *value) analysis.Position {
 	return cv.x.posOf(v)
 }
 
+// zod converts a zod schema; a property whose schema could not be read
+// keeps its name and gets an unresolved description saying why.
 func (cv *conv) zod(field string, z *zschema, v *value, depth int) *surface.Schema {
 	s := &surface.Schema{Type: z.typ, Enum: z.enum, Default: z.def, HasDefault: z.hasDef,
 		Examples: z.examples, Pos: cv.pos(z, v)}
@@ -88,15 +93,46 @@ func (cv *conv) zod(field string, z *zschema, v *value, depth int) *surface.Sche
 	if z.items != nil {
 		s.Items = cv.zod(field+"[]", z.items, v, depth+1)
 	}
+	for _, b := range z.branches {
+		// anyOf/allOf members have no place in the model but their texts
+		// reach the model all the same.
+		schemaTexts(cv.zod(field, b, v, depth+1), &s.Other, depth)
+	}
 	return s
 }
 
-// json converts a JSON Schema literal; every string under a keyword it
-// does not model goes to Other, so that no model-visible text is lost.
+// schemaTexts collects every text of a schema: descriptions, titles,
+// property names and other strings.
+func schemaTexts(s *surface.Schema, out *[]surface.Text, depth int) {
+	if s == nil || depth > 32 {
+		return
+	}
+	for _, t := range []*surface.Text{s.Title, s.Description} {
+		if t != nil {
+			*out = append(*out, *t)
+		}
+	}
+	*out = append(*out, s.Other...)
+	for _, p := range s.Properties {
+		*out = append(*out, p.Name)
+		schemaTexts(p.Schema, out, depth+1)
+	}
+	schemaTexts(s.Items, out, depth+1)
+}
+
+// json converts a JSON Schema literal as surface.ParseJSONSchema reads a
+// live one (type lists, local $ref, single-branch allOf/anyOf/oneOf), so
+// that pins agree; every string under a keyword it does not model goes to
+// Other, so that no model-visible text is lost.
 func (cv *conv) json(field string, v *value, depth int) *surface.Schema {
+	return cv.jsonAt(field, v, v, depth)
+}
+
+func (cv *conv) jsonAt(field string, root, v *value, depth int) *surface.Schema {
 	if v.kind == vZod {
 		return cv.zod(field, v.zod, v, depth)
 	}
+	v = flattenSchema(root, v, 0)
 	if v.kind != vObject {
 		t := cv.x.text(v)
 		if t.Resolution == surface.Resolved {
@@ -121,12 +157,13 @@ func (cv *conv) json(field string, v *value, depth int) *surface.Schema {
 			case p.kind == vString:
 				s.Type = p.str
 			case p.kind == vArray:
+				var ts []string
 				for _, e := range p.elems {
-					if e.kind == vString && e.str != "null" {
-						s.Type = e.str
-						break
+					if e.kind == vString {
+						ts = append(ts, e.str)
 					}
 				}
+				s.Type = typeList(ts...)
 			}
 		case "description":
 			t := cv.text(field+".description", p)
@@ -154,7 +191,7 @@ func (cv *conv) json(field string, v *value, depth int) *surface.Schema {
 			for _, pk := range p.keys {
 				pv := p.props[pk]
 				s.Properties = append(s.Properties, &surface.Prop{Name: surface.Lit(pk, cv.x.posOf(pv)),
-					Schema: cv.json(field+"."+pk, pv, depth+1)})
+					Schema: cv.jsonAt(field+"."+pk, root, pv, depth+1)})
 			}
 		case "required":
 			if p.kind == vArray {
@@ -165,14 +202,11 @@ func (cv *conv) json(field string, v *value, depth int) *surface.Schema {
 				}
 			}
 		case "items":
-			switch p.kind {
-			case vArray:
-				if len(p.elems) > 0 {
-					s.Items = cv.json(field+"[]", p.elems[0], depth+1)
-				}
-			default:
-				s.Items = cv.json(field+"[]", p, depth+1)
+			if p.kind == vArray { // tuple items: texts only, as the live reader
+				cv.strings(field+".items", p, &s.Other, depth)
+				continue
 			}
+			s.Items = cv.jsonAt(field+"[]", root, p, depth+1)
 		default:
 			cv.strings(field+"."+k, p, &s.Other, depth)
 		}
@@ -217,4 +251,56 @@ func (cv *conv) strings(field string, v *value, out *[]surface.Text, depth int) 
 			*out = append(*out, t)
 		}
 	}
+}
+
+// flattenSchema merges a schema's local $ref target, single allOf member
+// or single non-null anyOf/oneOf branch under its own keys, as
+// surface.ParseJSONSchema does.
+func flattenSchema(root, v *value, depth int) *value {
+	if v.kind != vObject || depth > 16 {
+		return v
+	}
+	var base *value
+	if ref := v.get("$ref"); ref != nil && ref.kind == vString {
+		for _, prefix := range []string{"#/$defs/", "#/definitions/"} {
+			if name, ok := strings.CutPrefix(ref.str, prefix); ok {
+				base = root.get(strings.Trim(prefix[1:], "/")).get(name)
+			}
+		}
+	}
+	if all := v.get("allOf"); base == nil && all != nil && all.kind == vArray && len(all.elems) == 1 {
+		base = all.elems[0]
+	}
+	for _, k := range []string{"anyOf", "oneOf"} {
+		bs := v.get(k)
+		if base != nil || bs == nil || bs.kind != vArray {
+			continue
+		}
+		var rest []*value
+		for _, b := range bs.elems {
+			if t := b.get("type"); b.kind == vObject && (t == nil || t.kind != vString || t.str != "null") {
+				rest = append(rest, b)
+			}
+		}
+		if len(rest) == 1 {
+			base = rest[0]
+		}
+	}
+	if base == nil || base.kind != vObject {
+		return v
+	}
+	merged := newObject()
+	merged.n, merged.m, merged.open = v.n, v.m, v.open || base.open
+	b := flattenSchema(root, base, depth+1)
+	for _, k := range b.keys {
+		merged.set(k, b.props[k])
+	}
+	for _, k := range v.keys {
+		switch k {
+		case "$ref", "allOf", "anyOf", "oneOf":
+			continue
+		}
+		merged.set(k, v.props[k])
+	}
+	return merged
 }

@@ -32,7 +32,7 @@ type lowTool struct {
 }
 
 const (
-	maxUnrolled    = 1000 // declarations from one site
+	maxVisits      = 2000 // visits of one site while unrolling its tables
 	maxLoopNesting = 4
 )
 
@@ -43,8 +43,13 @@ func (x *extractor) site(m *module, s site) {
 	x.unroll(m, s, nil, 0, &count)
 }
 
+// unroll visits the site; if the visit met a loop variable with no value,
+// it binds the outermost such loop to each element of what it iterates
+// and visits again, or reports the table as a gap if that cannot be read.
 func (x *extractor) unroll(m *module, s site, over map[loopKey]*value, depth int, count *int) {
+	*count++
 	x.steps = 0
+	clear(x.siteMemo)
 	need := &needs{}
 	r := x.visit(m, s, over, need)
 	var loop *binding
@@ -54,7 +59,6 @@ func (x *extractor) unroll(m *module, s site, over map[loopKey]*value, depth int
 		}
 	}
 	if loop == nil || depth >= maxLoopNesting {
-		*count++
 		x.commit(r)
 		return
 	}
@@ -68,8 +72,9 @@ func (x *extractor) unroll(m *module, s site, over map[loopKey]*value, depth int
 		return
 	}
 	for _, el := range elems {
-		if *count >= maxUnrolled {
-			x.gap("unroll-limit", m.path, fmt.Sprintf("%s: only the first %d declarations of the table are extracted", siteName(s), maxUnrolled))
+		if *count >= maxVisits {
+			line, _ := m.lineCol(m.orig(s.n.StartByte()))
+			x.gap("unroll-limit", m.path, fmt.Sprintf("line %d: %s is unrolled over at most %d table elements", line, siteName(s), maxVisits))
 			return
 		}
 		o := make(map[loopKey]*value, len(over)+1)
@@ -81,6 +86,7 @@ func (x *extractor) unroll(m *module, s site, over map[loopKey]*value, depth int
 	}
 }
 
+// siteName names a site in gap details.
 func siteName(s site) string {
 	if s.new {
 		return "new " + short(s.n.Field("constructor")) + "()"
@@ -111,6 +117,7 @@ func (x *extractor) iterate(b *binding, over map[loopKey]*value) ([]*value, stri
 	return nil, why(v, b.node)
 }
 
+// commit adds a visit's results to the surface.
 func (x *extractor) commit(r *result) {
 	x.out.Tools = append(x.out.Tools, r.tools...)
 	x.out.Prompts = append(x.out.Prompts, r.prompts...)
@@ -163,10 +170,11 @@ func (x *extractor) visit(m *module, s site, over map[loopKey]*value, need *need
 // schemas, and keeps the worst resolution, the reasons and the run-time
 // sources for the declaration's summary and indicators.
 type conv struct {
-	x       *extractor
-	worst   surface.Resolution
-	reasons []string
-	rts     []rtNote
+	x         *extractor
+	worst     surface.Resolution
+	reasons   []string
+	rts       []rtNote
+	paramName bool // the name comes from a function parameter
 }
 
 type rtNote struct {
@@ -177,6 +185,7 @@ type rtNote struct {
 
 func (x *extractor) conv() *conv { return &conv{x: x, worst: surface.Resolved} }
 
+// rank orders resolutions from best to worst.
 func rank(r surface.Resolution) int {
 	switch r {
 	case surface.Partial:
@@ -187,6 +196,7 @@ func rank(r surface.Resolution) int {
 	return 0
 }
 
+// note records a text that is not resolved.
 func (cv *conv) note(field string, t surface.Text, v *value) {
 	if t.Resolution == surface.Resolved {
 		return
@@ -203,6 +213,9 @@ func (cv *conv) note(field string, t surface.Text, v *value) {
 func (cv *conv) text(field string, v *value) surface.Text {
 	t := cv.x.text(v)
 	cv.note(field, t, v)
+	if field == "name" && v.dyn == "param" && t.Resolution != surface.Resolved {
+		cv.paramName = true
+	}
 	return t
 }
 
@@ -218,7 +231,7 @@ func (cv *conv) optText(field string, v *value) *surface.Text {
 func (cv *conv) indicators(what string, name surface.Text, r *result) {
 	label := fmt.Sprintf("%s %q", what, name.Value)
 	if name.Resolution != surface.Resolved {
-		label = what + " with a computed name"
+		label = "a " + what + " with a computed name"
 	}
 	for _, n := range cv.rts {
 		r.inds = append(r.inds, surface.Indicator{Kind: "runtime-metadata",
@@ -227,11 +240,19 @@ func (cv *conv) indicators(what string, name surface.Text, r *result) {
 	}
 }
 
+// finishTool summarises the tool. A tool named by a parameter is
+// registered by a helper whose callers decide how many tools there are:
+// the tool stands for all of them and a gap says so.
 func (cv *conv) finishTool(t *surface.Tool, r *result) {
 	t.Resolution = cv.worst
 	t.Reasons = cv.reasons
 	cv.indicators("tool", t.Name, r)
 	r.tools = append(r.tools, t)
+	if cv.paramName {
+		r.gaps = append(r.gaps, analysis.Gap{Kind: "dynamic-tool-table", Path: t.Pos.Path,
+			Detail: fmt.Sprintf("line %d: a tool is registered under a name passed as a parameter (%s); its callers decide which tools exist",
+				t.Pos.StartLine, t.Name.Reason)})
+	}
 }
 
 // stringish accepts what may be a name: a string or something unknown.
@@ -273,6 +294,8 @@ func classify(vals []*value, nodes []*treesitter.Node) (desc, shape, annot *valu
 	return desc, shape, annot
 }
 
+// descLike: a string, or an unknown that is not an object literal and not
+// named like a schema.
 func descLike(v *value, n *treesitter.Node) bool {
 	if v.kind == vString {
 		return true
@@ -287,6 +310,7 @@ func descLike(v *value, n *treesitter.Node) bool {
 	return !schemaName.MatchString(lastIdent(u))
 }
 
+// shapeLike is the SDK's isZodRawShape: empty, or holding a non-primitive.
 func shapeLike(v *value) bool {
 	switch v.kind {
 	case vZod, vUnknown:
@@ -324,7 +348,7 @@ func (x *extractor) variadic(c ectx, s site, method string, nodes []*treesitter.
 		p := &surface.Prompt{Name: cv.text("name", name), Description: cv.optText("description", desc),
 			Pattern: "ts:prompt", Pos: c.m.pos(s.n)}
 		p.Arguments = cv.promptArgs(shape)
-		p.Messages = x.analyzeFn(cb, false, nil).outputs
+		p.Messages = x.analyzeFn(cb, false).outputs
 		cv.indicators("prompt", p.Name, r)
 		r.prompts = append(r.prompts, p)
 		return
@@ -334,7 +358,7 @@ func (x *extractor) variadic(c ectx, s site, method string, nodes []*treesitter.
 	t.InputSchema = cv.schema("inputSchema", shape, true)
 	t.Annotations = annotations(annot)
 	x.bindHandler(t, cb, shape != nil)
-	x.late(c, s, t.Name, r)
+	x.late(c, s, toolLabel(t.Name), r)
 	cv.finishTool(t, r)
 }
 
@@ -373,7 +397,7 @@ func (x *extractor) register(c ectx, s site, method string, nodes []*treesitter.
 			Description: cv.optText("description", cfg.get("description")), Pattern: "ts:registerPrompt", Pos: c.m.pos(s.n)}
 		p.Arguments = cv.promptArgs(cfg.get("argsSchema"))
 		if cb != nil {
-			p.Messages = x.analyzeFn(cb, false, nil).outputs
+			p.Messages = x.analyzeFn(cb, false).outputs
 		}
 		cv.indicators("prompt", p.Name, r)
 		r.prompts = append(r.prompts, p)
@@ -389,7 +413,7 @@ func (x *extractor) register(c ectx, s site, method string, nodes []*treesitter.
 	if cb != nil {
 		x.bindHandler(t, cb, !in.absent())
 	}
-	x.late(c, s, t.Name, r)
+	x.late(c, s, toolLabel(t.Name), r)
 	cv.finishTool(t, r)
 }
 
@@ -459,7 +483,7 @@ func (x *extractor) fastmcp(c ectx, s site, method string, nodes []*treesitter.N
 		if ex := def.get("execute"); ex != nil {
 			x.bindHandler(t, ex, !params.absent())
 		}
-		x.late(c, s, t.Name, r)
+		x.late(c, s, toolLabel(t.Name), r)
 		cv.finishTool(t, r)
 	case "addPrompt":
 		name := def.get("name")
@@ -470,7 +494,7 @@ func (x *extractor) fastmcp(c ectx, s site, method string, nodes []*treesitter.N
 			Pattern: "ts:fastmcp.addPrompt", Pos: pos}
 		p.Arguments = cv.argList(def.get("arguments"))
 		if load := def.get("load"); load != nil {
-			p.Messages = x.analyzeFn(load, false, nil).outputs
+			p.Messages = x.analyzeFn(load, false).outputs
 		}
 		cv.indicators("prompt", p.Name, r)
 		r.prompts = append(r.prompts, p)
@@ -515,7 +539,7 @@ func (x *extractor) requestHandler(c ectx, s site, nodes []*treesitter.Node, r *
 		r.handlers = append(r.handlers, x.analyzeCallHandler(c.m.path, h))
 		return
 	case "tools/list":
-		x.late(c, s, surface.Text{Value: "tools/list handler", Resolution: surface.Resolved}, r)
+		x.late(c, s, "the tools/list handler", r)
 	}
 	key := map[string]string{"tools/list": "tools", "prompts/list": "prompts", "resources/list": "resources",
 		"resources/templates/list": "resourceTemplates"}[kind]
@@ -647,22 +671,24 @@ var lateCallees = map[string]bool{
 	"registerPrompt": true, "resource": true, "registerResource": true,
 }
 
-func (x *extractor) late(c ectx, s site, name surface.Text, r *result) {
+// late reports a declaration made inside a callback that runs after
+// start-up (a timer, an event, another tool's handler).
+func (x *extractor) late(c ectx, s site, what string, r *result) {
 	for sc := s.sc; sc != nil; sc = sc.parent {
 		if lateCallees[sc.callee] {
-			what := fmt.Sprintf("tool %q", name.Value)
-			if name.Resolution != surface.Resolved {
-				what = "a tool with a computed name"
-			}
-			if name.Value == "tools/list handler" {
-				what = "the tools/list handler"
-			}
 			r.inds = append(r.inds, surface.Indicator{Kind: "mutation-api",
 				Detail: fmt.Sprintf("%s is registered inside a %s() callback, after start-up", what, sc.callee),
 				Pos:    c.m.pos(s.n)})
 			return
 		}
 	}
+}
+
+func toolLabel(name surface.Text) string {
+	if name.Resolution != surface.Resolved {
+		return "a tool with a computed name"
+	}
+	return fmt.Sprintf("tool %q", name.Value)
 }
 
 // registrations are the calls whose result is a RegisteredTool/Prompt/Resource.
@@ -773,8 +799,9 @@ func (cv *conv) argList(v *value) []surface.PromptArg {
 
 // bindHandler fills a tool's handler fields from its callback.
 func (x *extractor) bindHandler(t *surface.Tool, cb *value, hasArgs bool) {
-	hi := x.analyzeFn(cb, hasArgs, t.InputSchema)
-	t.Handler, t.HandlerKnown, t.Outputs = hi.pos, hi.known, hi.outputs
+	hi := x.analyzeFn(cb, hasArgs)
+	t.Handler, t.HandlerKnown = hi.pos, hi.known
+	t.Outputs = append([]surface.Text(nil), hi.outputs...)
 	if hi.known {
 		t.UsedParams = usedParams(t.InputSchema, hi.used, hi.all)
 	}
@@ -842,6 +869,7 @@ func (x *extractor) link() {
 	}
 }
 
+// dedupTexts drops repeated texts and orders them by position.
 func dedupTexts(ts []surface.Text) []surface.Text {
 	seen := map[string]bool{}
 	out := ts[:0]

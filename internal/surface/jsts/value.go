@@ -2,7 +2,6 @@ package jsts
 
 import (
 	"encoding/json"
-	"sort"
 	"strings"
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
@@ -86,6 +85,7 @@ func contains(ss []string, s string) bool {
 	return false
 }
 
+// unk is an unknown value, with why and the run-time sources of from.
 func unk(why string, from ...*value) *value {
 	return (&value{kind: vUnknown, why: clip(why, maxWhy)}).inherit(from...)
 }
@@ -104,6 +104,15 @@ func joinWhy(whys []string) string {
 	return clip(strings.Join(out, "; "), maxWhy)
 }
 
+// argAt is the i-th argument of a call, undefined when absent.
+func argAt(vals []*value, i int) *value {
+	if i < len(vals) {
+		return vals[i]
+	}
+	return &value{kind: vUndef}
+}
+
+// strv is a resolved string.
 func strv(s string) *value { return &value{kind: vString, str: s} }
 
 // runtime marks an unknown value computed from a run-time source.
@@ -115,11 +124,10 @@ func runtime(src, why string, from ...*value) *value {
 	return v
 }
 
+// absent reports undefined, null or a missing value: an omitted field.
 func (v *value) absent() bool { return v == nil || v.kind == vUndef || v.kind == vNull }
 
-func (v *value) isStr() bool { return v.kind == vString }
-
-// str returns the text of a string, number or boolean.
+// scalar is the string form of a string, number, boolean, null or undefined.
 func (v *value) scalar() (string, bool) {
 	switch v.kind {
 	case vString:
@@ -167,6 +175,7 @@ func (v *value) get(key string) *value {
 	return v.props[key]
 }
 
+// set adds or replaces a property, keeping the first insertion order.
 func (v *value) set(key string, p *value) {
 	if _, ok := v.props[key]; !ok {
 		if len(v.keys) >= maxElems {
@@ -308,19 +317,10 @@ func (x *extractor) text(v *value) surface.Text {
 	return t
 }
 
+// posOf is where a value comes from.
 func (x *extractor) posOf(v *value) (p analysis.Position) {
 	if v == nil || v.m == nil {
 		return p
 	}
 	return v.m.pos(v.n)
-}
-
-// sortedKeys is for deterministic iteration of maps.
-func sortedKeys[M ~map[string]V, V any](m M) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

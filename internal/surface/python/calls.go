@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
 	"github.com/mcpcert/mcpcert/internal/surface"
 )
 
@@ -54,7 +53,7 @@ func runtimeOf(q string) (string, bool) {
 }
 
 // externalCall folds calls of names from outside the workspace.
-func (x *extractor) externalCall(e *env, callee *value, args *treesitter.Node, n *treesitter.Node, depth int) *value {
+func (x *extractor) externalCall(e *env, callee *value, args *pnode, n *pnode, depth int) *value {
 	q := callee.s
 	if what, ok := runtimeOf(q); ok {
 		return unknown(srcOf(n)+" reads "+what+" at run time", rtSource{what: srcOf(n) + " (" + what + ")", pos: e.m.pos(n)})
@@ -127,7 +126,7 @@ func (x *extractor) externalCall(e *env, callee *value, args *treesitter.Node, n
 }
 
 // method folds a method call on a folded value; false when it does not apply.
-func (x *extractor) method(e *env, obj *value, meth string, args, n *treesitter.Node, depth int) (*value, bool) {
+func (x *extractor) method(e *env, obj *value, meth string, args, n *pnode, depth int) (*value, bool) {
 	pos := argNodes(args)
 	arg := func(i int) *value {
 		if i < len(pos) {
@@ -165,7 +164,7 @@ func (x *extractor) method(e *env, obj *value, meth string, args, n *treesitter.
 				return unknown(srcOf(n)+" joins values that are not folded", it.rt...), true
 			}
 			var parts []*value
-			var nodes []*treesitter.Node
+			var nodes []*pnode
 			for i, item := range it.items {
 				if i > 0 {
 					parts, nodes = append(parts, obj), append(nodes, nil)
@@ -244,7 +243,7 @@ func (x *extractor) method(e *env, obj *value, meth string, args, n *treesitter.
 
 // callFunc folds a call of a workspace function whose body is a single
 // return (def desc(): return "…"), binding its parameters to the arguments.
-func (x *extractor) callFunc(e *env, fn *value, args, n *treesitter.Node, depth int) *value {
+func (x *extractor) callFunc(e *env, fn *value, args, n *pnode, depth int) *value {
 	body := fn.node.Field("body")
 	ret := singleReturn(body)
 	if ret == nil {
@@ -289,7 +288,7 @@ func (x *extractor) callFunc(e *env, fn *value, args, n *treesitter.Node, depth 
 
 // singleReturn is the expression of a body made of one return statement
 // (after an optional docstring).
-func singleReturn(body *treesitter.Node) *treesitter.Node {
+func singleReturn(body *pnode) *pnode {
 	if body == nil {
 		return nil
 	}
@@ -370,7 +369,7 @@ func cleanRel(s string) string {
 
 // readFile folds the text of a file read at import time: known only if the
 // file ships in the workspace.
-func (x *extractor) readFile(p *value, n *treesitter.Node, m *module) *value {
+func (x *extractor) readFile(p *value, n *pnode, m *module) *value {
 	where := m.pos(n)
 	if p.base != inWorkspace {
 		what := fmt.Sprintf("file %s (outside the workspace)", p.s)

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
 	"github.com/mcpcert/mcpcert/internal/surface"
 )
 
@@ -21,8 +20,8 @@ type env struct {
 
 // envAt is the environment of the code at n: the module and the scopes of
 // the functions that enclose n (not counting n itself).
-func (x *extractor) envAt(m *module, n *treesitter.Node) *env {
-	var fns []*treesitter.Node
+func (x *extractor) envAt(m *module, n *pnode) *env {
+	var fns []*pnode
 	for p := n.Parent(); p != nil; p = p.Parent() {
 		if p.Type() == "function_definition" {
 			fns = append(fns, p)
@@ -45,7 +44,7 @@ type memoKey struct {
 }
 
 // eval folds an expression to a value.
-func (x *extractor) eval(e *env, n *treesitter.Node, depth int) *value {
+func (x *extractor) eval(e *env, n *pnode, depth int) *value {
 	if n == nil {
 		return unknown("an expression is missing")
 	}
@@ -58,7 +57,7 @@ func (x *extractor) eval(e *env, n *treesitter.Node, depth int) *value {
 		return x.evalString(e, n, depth)
 	case "concatenated_string":
 		var parts []*value
-		var nodes []*treesitter.Node
+		var nodes []*pnode
 		for _, c := range namedNoComments(n) {
 			parts = append(parts, x.evalString(e, c, depth+1))
 			nodes = append(nodes, c)
@@ -203,7 +202,7 @@ func truthy(v *value) (bool, bool) {
 }
 
 // lookup resolves a name in e.
-func (x *extractor) lookup(e *env, name string, n *treesitter.Node, depth int) *value {
+func (x *extractor) lookup(e *env, name string, n *pnode, depth int) *value {
 	for c := e; c != nil; c = c.parent {
 		if v, ok := c.vars[name]; ok {
 			return v
@@ -230,7 +229,7 @@ func (x *extractor) lookup(e *env, name string, n *treesitter.Node, depth int) *
 // where the name is used, so it is memoised, unless a bound cut it short:
 // its evaluation starts at depth 0, and the nesting of constants defined
 // through other constants is bounded on its own.
-func (x *extractor) global(m *module, name string, n *treesitter.Node) *value {
+func (x *extractor) global(m *module, name string, n *pnode) *value {
 	k := memoKey{m.path, name}
 	if v, ok := x.memo[k]; ok {
 		return v
@@ -246,7 +245,7 @@ func (x *extractor) global(m *module, name string, n *treesitter.Node) *value {
 	x.truncated = false
 	x.busy[k] = true
 	x.nest++
-	v := x.resolveIn(&env{m: m}, m.sc, name, n, 0)
+	v := x.resolveIn(&env{m: m}, x.modScope(m), name, n, 0)
 	x.nest--
 	delete(x.busy, k)
 	if x.err == nil && !x.truncated {
@@ -260,7 +259,7 @@ func (x *extractor) global(m *module, name string, n *treesitter.Node) *value {
 // guarded against self-reference, evaluated from depth 0 under the nesting
 // bound, and memoised unless c binds parameters (a folded call) or a bound
 // cut the evaluation short: chains like a = b + b; b = c + c stay linear.
-func (x *extractor) local(c *env, name string, n *treesitter.Node) *value {
+func (x *extractor) local(c *env, name string, n *pnode) *value {
 	k := localKey{c.sc, name}
 	if v, ok := x.localMemo[k]; ok && len(c.vars) == 0 {
 		return v
@@ -292,13 +291,13 @@ type localKey struct {
 }
 
 // resolveIn resolves name among the bindings of sc, evaluated in e.
-func (x *extractor) resolveIn(e *env, sc *scope, name string, n *treesitter.Node, depth int) *value {
+func (x *extractor) resolveIn(e *env, sc *scope, name string, n *pnode, depth int) *value {
 	bs := sc.binds[name]
 	if len(bs) == 0 {
 		if sc.fn == nil {
 			for _, st := range sc.stars {
 				if mv := x.importTarget(sc.m, st); mv.k == kModule && mv.m != nil {
-					if _, ok := mv.m.sc.binds[name]; ok {
+					if _, ok := x.modScope(mv.m).binds[name]; ok {
 						return x.global(mv.m, name, n)
 					}
 				}
@@ -361,7 +360,7 @@ func (x *extractor) bindingValue(e *env, name string, b binding, depth int) *val
 
 // paramValue is a parameter: unknown, unless its annotation names a server
 // class, in which case tools registered on it are still recognised.
-func (x *extractor) paramValue(e *env, name string, p *treesitter.Node, depth int) *value {
+func (x *extractor) paramValue(e *env, name string, p *pnode, depth int) *value {
 	fnName := "?"
 	if e.sc != nil && e.sc.fn != nil {
 		if fn := e.sc.fn.Field("name"); fn != nil {
@@ -395,7 +394,7 @@ func (x *extractor) extend(e *env, name string, v *value, b binding, depth int) 
 		why := unknown(name+" is extended under a condition", x.conditionRT(e, b.node, depth)...)
 		if v.k == kStr && b.kind == bAug {
 			// The known text, and what may be appended as a hole.
-			return concat([]*value{v, why}, []*treesitter.Node{nil, b.node}, v.pos)
+			return concat([]*value{v, why}, []*pnode{nil, b.node}, v.pos)
 		}
 		why.rt = append(why.rt, v.rt...)
 		return why
@@ -451,7 +450,7 @@ func (x *extractor) mutate(e *env, v *value, b binding, depth int) *value {
 
 // loopsAround returns the for statements whose body encloses n, up to n's
 // function or module, outermost first; ok is false inside a while loop.
-func loopsAround(n *treesitter.Node) (loops []*treesitter.Node, ok bool) {
+func loopsAround(n *pnode) (loops []*pnode, ok bool) {
 	for c, p := n, n.Parent(); p != nil; c, p = p, p.Parent() {
 		switch p.Type() {
 		case "function_definition", "class_definition", "lambda":
@@ -460,7 +459,7 @@ func loopsAround(n *treesitter.Node) (loops []*treesitter.Node, ok bool) {
 			return nil, false
 		case "for_statement":
 			if body := p.Field("body"); body != nil && c.StartByte() >= body.StartByte() {
-				loops = append([]*treesitter.Node{p}, loops...)
+				loops = append([]*pnode{p}, loops...)
 			}
 		}
 	}
@@ -469,7 +468,7 @@ func loopsAround(n *treesitter.Node) (loops []*treesitter.Node, ok bool) {
 
 // conditional reports code that runs only under a condition or an
 // exception handler, within n's function or module.
-func conditional(n *treesitter.Node) bool {
+func conditional(n *pnode) bool {
 	for p := n.Parent(); p != nil; p = p.Parent() {
 		switch p.Type() {
 		case "function_definition", "class_definition", "lambda":
@@ -483,7 +482,7 @@ func conditional(n *treesitter.Node) bool {
 
 // conditionRT are the run-time sources of the if conditions enclosing n:
 // text chosen by os.getenv("X") is as dynamic as text read from it.
-func (x *extractor) conditionRT(e *env, n *treesitter.Node, depth int) []rtSource {
+func (x *extractor) conditionRT(e *env, n *pnode, depth int) []rtSource {
 	var out []rtSource
 	for p := n.Parent(); p != nil; p = p.Parent() {
 		switch p.Type() {
@@ -499,7 +498,7 @@ func (x *extractor) conditionRT(e *env, n *treesitter.Node, depth int) []rtSourc
 // iterate calls f once per iteration of nested for loops, binding their
 // targets over folded iterables; it returns the first iterable that is not
 // folded (f is then not called for it).
-func (x *extractor) iterate(e *env, loops []*treesitter.Node, depth int, f func(*env)) *value {
+func (x *extractor) iterate(e *env, loops []*pnode, depth int, f func(*env)) *value {
 	var bad *value
 	count := 0
 	var rec func(i int, e *env)
@@ -586,13 +585,13 @@ func (x *extractor) refValue(name string, ref modRef) *value {
 }
 
 // attr is obj.name.
-func (x *extractor) attr(obj *value, name string, n *treesitter.Node, depth int) *value {
+func (x *extractor) attr(obj *value, name string, n *pnode, depth int) *value {
 	switch obj.k {
 	case kUnknown:
 		return obj
 	case kModule:
 		if obj.m != nil {
-			if _, ok := obj.m.sc.binds[name]; ok || len(obj.m.sc.stars) > 0 {
+			if sc := x.modScope(obj.m); sc.binds[name] != nil || len(sc.stars) > 0 {
 				v := x.global(obj.m, name, n)
 				if !(v.k == kExternal && v.s == name) {
 					return v
@@ -636,7 +635,7 @@ func (x *extractor) attr(obj *value, name string, n *treesitter.Node, depth int)
 	return unknown(srcOfName(n, name) + " is not folded")
 }
 
-func srcOfName(n *treesitter.Node, name string) string {
+func srcOfName(n *pnode, name string) string {
 	if n != nil && n.Type() == "attribute" {
 		return srcOf(n)
 	}
@@ -646,7 +645,7 @@ func srcOfName(n *treesitter.Node, name string) string {
 // evalCall folds the calls that matter for texts: string methods, paths and
 // file reads, text helpers, single-return functions; other calls keep their
 // arguments for inspection (kInstance) or are unknown.
-func (x *extractor) evalCall(e *env, n *treesitter.Node, depth int) *value {
+func (x *extractor) evalCall(e *env, n *pnode, depth int) *value {
 	fnNode, args := n.Field("function"), n.Field("arguments")
 	if fnNode == nil {
 		return unknown(srcOf(n) + " is not folded")
@@ -682,7 +681,7 @@ func (x *extractor) evalCall(e *env, n *treesitter.Node, depth int) *value {
 }
 
 // binary folds +, /, % and *.
-func (x *extractor) binary(e *env, n *treesitter.Node, depth int) *value {
+func (x *extractor) binary(e *env, n *pnode, depth int) *value {
 	op := n.Field("operator")
 	ln, rn := n.Field("left"), n.Field("right")
 	l, r := x.eval(e, ln, depth+1), x.eval(e, rn, depth+1)
@@ -691,7 +690,7 @@ func (x *extractor) binary(e *env, n *treesitter.Node, depth int) *value {
 	}
 	switch op.Text() {
 	case "+":
-		return x.add(l, r, []*treesitter.Node{ln, rn}, n, e.m)
+		return x.add(l, r, []*pnode{ln, rn}, n, e.m)
 	case "/":
 		if l.k == kPath {
 			return x.joinPathValue(l, r)
@@ -721,7 +720,7 @@ func (x *extractor) binary(e *env, n *treesitter.Node, depth int) *value {
 }
 
 // add is l + r for strings, numbers and lists.
-func (x *extractor) add(l, r *value, nodes []*treesitter.Node, n *treesitter.Node, m *module) *value {
+func (x *extractor) add(l, r *value, nodes []*pnode, n *pnode, m *module) *value {
 	switch {
 	case l.k == kNum && r.k == kNum:
 		return &value{k: kNum, num: l.num + r.num, isInt: l.isInt && r.isInt}
@@ -729,7 +728,7 @@ func (x *extractor) add(l, r *value, nodes []*treesitter.Node, n *treesitter.Nod
 		return &value{k: kList, items: append(append([]*value(nil), l.items...), r.items...), rt: mergeRT(l, r)}
 	case l.k == kStr || r.k == kStr:
 		if nodes == nil {
-			nodes = []*treesitter.Node{nil, n}
+			nodes = []*pnode{nil, n}
 		}
 		return concat([]*value{l, r}, nodes, m.pos(n))
 	}
@@ -737,7 +736,7 @@ func (x *extractor) add(l, r *value, nodes []*treesitter.Node, n *treesitter.Nod
 }
 
 // seq folds a list, tuple or set display.
-func (x *extractor) seq(e *env, n *treesitter.Node, depth int) *value {
+func (x *extractor) seq(e *env, n *pnode, depth int) *value {
 	out := &value{k: kList, m: e.m, node: n}
 	for _, c := range namedNoComments(n) {
 		if !x.alive() {
@@ -767,7 +766,7 @@ func (x *extractor) seq(e *env, n *treesitter.Node, depth int) *value {
 }
 
 // dict folds a dict display, or dict(k=v, …) when n is an argument list.
-func (x *extractor) dict(e *env, n *treesitter.Node, depth int) *value {
+func (x *extractor) dict(e *env, n *pnode, depth int) *value {
 	out := &value{k: kDict, m: e.m, node: n}
 	if n == nil {
 		return out
@@ -811,9 +810,9 @@ func (x *extractor) dict(e *env, n *treesitter.Node, depth int) *value {
 }
 
 // subscript folds d["k"], xs[i] and os.environ["X"].
-func (x *extractor) subscript(e *env, n *treesitter.Node, depth int) *value {
+func (x *extractor) subscript(e *env, n *pnode, depth int) *value {
 	obj := x.eval(e, n.Field("value"), depth+1)
-	var subs []*treesitter.Node
+	var subs []*pnode
 	for i, c := range n.Children() {
 		if n.FieldNameOfChild(i) == "subscript" {
 			subs = append(subs, c)
@@ -860,9 +859,9 @@ func (x *extractor) subscript(e *env, n *treesitter.Node, depth int) *value {
 
 // comprehension unrolls [body for target in iterable if cond] over a folded
 // iterable.
-func (x *extractor) comprehension(e *env, n *treesitter.Node, depth int) *value {
-	var clauses []*treesitter.Node
-	var conds []*treesitter.Node
+func (x *extractor) comprehension(e *env, n *pnode, depth int) *value {
+	var clauses []*pnode
+	var conds []*pnode
 	for _, c := range namedNoComments(n) {
 		switch c.Type() {
 		case "for_in_clause":
@@ -911,7 +910,7 @@ func iterItems(v *value) ([]*value, bool) {
 }
 
 // bindLoopTarget binds the names of a for target to one item.
-func bindLoopTarget(vars map[string]*value, t *treesitter.Node, v *value) {
+func bindLoopTarget(vars map[string]*value, t *pnode, v *value) {
 	if t == nil {
 		return
 	}
@@ -929,7 +928,7 @@ func bindLoopTarget(vars map[string]*value, t *treesitter.Node, v *value) {
 				bindLoopTarget(vars, el, v.items[i])
 				continue
 			}
-			el.Walk(func(c *treesitter.Node) bool {
+			el.Walk(func(c *pnode) bool {
 				if c.Type() == "identifier" {
 					vars[c.Text()] = unknown(c.Text()+" unpacks a value that is not folded", v.rt...)
 				}
@@ -940,11 +939,11 @@ func bindLoopTarget(vars map[string]*value, t *treesitter.Node, v *value) {
 }
 
 // argNodes are the positional arguments of an argument list.
-func argNodes(args *treesitter.Node) []*treesitter.Node {
+func argNodes(args *pnode) []*pnode {
 	if args == nil || args.Type() != "argument_list" {
 		return nil
 	}
-	var out []*treesitter.Node
+	var out []*pnode
 	for _, c := range namedNoComments(args) {
 		switch c.Type() {
 		case "keyword_argument", "list_splat", "dictionary_splat":
@@ -956,7 +955,7 @@ func argNodes(args *treesitter.Node) []*treesitter.Node {
 }
 
 // kwargNode is the value of keyword argument name in an argument list.
-func kwargNode(args *treesitter.Node, name string) *treesitter.Node {
+func kwargNode(args *pnode, name string) *pnode {
 	if args == nil {
 		return nil
 	}

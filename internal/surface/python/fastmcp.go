@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
-	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
 	"github.com/mcpcert/mcpcert/internal/surface"
 )
 
@@ -68,7 +67,7 @@ func (x *extractor) serverClass(v *value, depth int) *server {
 	return nil
 }
 
-func (x *extractor) newServer(m *module, n *treesitter.Node, fw framework, ctor string) *value {
+func (x *extractor) newServer(m *module, n *pnode, fw framework, ctor string) *value {
 	return &value{k: kServer, srv: &server{fw: fw, ctor: ctor, key: fmt.Sprintf("%s:%d", m.path, n.StartByte())}, m: m, node: n}
 }
 
@@ -77,7 +76,12 @@ func (x *extractor) extractModule(m *module) {
 	if m.root.HasError() {
 		x.gap("parse-error", m.path, fmt.Sprintf("syntax error near line %d; declarations there may be missed", errorLine(m.root)))
 	}
-	m.root.Walk(func(n *treesitter.Node) bool {
+	if !m.cand && !x.slow[m.path] {
+		// Nothing here can declare a tool (see prepass), so the walk
+		// would find nothing.
+		return
+	}
+	m.root.Walk(func(n *pnode) bool {
 		if !x.alive() {
 			return false
 		}
@@ -94,9 +98,9 @@ func (x *extractor) extractModule(m *module) {
 }
 
 // errorLine is the line of the first syntax error under n.
-func errorLine(n *treesitter.Node) int {
+func errorLine(n *pnode) int {
 	line := 0
-	n.Walk(func(c *treesitter.Node) bool {
+	n.Walk(func(c *pnode) bool {
 		if line > 0 || !c.HasError() {
 			return false
 		}
@@ -118,14 +122,14 @@ func errorLine(n *treesitter.Node) int {
 type site struct {
 	m      *module
 	e      *env             // where the registration's arguments are evaluated
-	node   *treesitter.Node // the decorator or call
+	node   *pnode // the decorator or call
 	srv    *server          // nil when the receiver is not a known server
 	kind   string           // tool, prompt or resource
 	via    string           // how: tool, add_tool, prompt, resource, FastMCP(tools)
-	args   *treesitter.Node // argument list with name=, description=…; may be nil
+	args   *pnode // argument list with name=, description=…; may be nil
 	first  string           // what the first positional argument of args is: name, uri or ""
 	fn     *value           // the handler (kFunc), nil when unknown
-	fnExpr *treesitter.Node // the expression naming the handler
+	fnExpr *pnode // the expression naming the handler
 }
 
 func (s *site) fw() framework {
@@ -189,7 +193,7 @@ var lowAttrs = map[string]bool{
 
 // decorated handles @server.tool/prompt/resource and the low-level
 // @server.list_tools()/call_tool() decorators.
-func (x *extractor) decorated(m *module, n *treesitter.Node) {
+func (x *extractor) decorated(m *module, n *pnode) {
 	def := n.Field("definition")
 	if def == nil || def.Type() != "function_definition" {
 		return
@@ -202,7 +206,7 @@ func (x *extractor) decorated(m *module, n *treesitter.Node) {
 		if len(cs) != 1 {
 			continue
 		}
-		expr, args := cs[0], (*treesitter.Node)(nil)
+		expr, args := cs[0], (*pnode)(nil)
 		if expr.Type() == "call" {
 			expr, args = expr.Field("function"), expr.Field("arguments")
 		}
@@ -238,7 +242,7 @@ func (x *extractor) decorated(m *module, n *treesitter.Node) {
 // registrationCall handles the call forms: server.add_tool(fn, …),
 // server.tool(fn, …), server.tool(…)(fn), server constructors (instructions,
 // v2 low-level callbacks, jlowin tools=[…]), generated and mounted servers.
-func (x *extractor) registrationCall(m *module, n *treesitter.Node) {
+func (x *extractor) registrationCall(m *module, n *pnode) {
 	fnNode := n.Field("function")
 	if fnNode == nil {
 		return
@@ -298,7 +302,7 @@ func (x *extractor) registrationCall(m *module, n *treesitter.Node) {
 	}
 }
 
-func firstArg(call *treesitter.Node) *treesitter.Node {
+func firstArg(call *pnode) *pnode {
 	if pos := argNodes(call.Field("arguments")); len(pos) > 0 {
 		return pos[0]
 	}
@@ -306,7 +310,7 @@ func firstArg(call *treesitter.Node) *treesitter.Node {
 }
 
 // callSite registers a tool, prompt or resource given by a call.
-func (x *extractor) callSite(m *module, n, recvNode *treesitter.Node, kind, via string, args, handler *treesitter.Node) {
+func (x *extractor) callSite(m *module, n, recvNode *pnode, kind, via string, args, handler *pnode) {
 	e := x.envAt(m, n)
 	recv := x.eval(e, recvNode, 0)
 	if recv.k == kServer && recv.srv.fw == fwLowLevel {
@@ -323,7 +327,7 @@ func (x *extractor) callSite(m *module, n, recvNode *treesitter.Node, kind, via 
 }
 
 // register extracts a site, unrolling the loops around it.
-func (x *extractor) register(s *site, at *treesitter.Node) {
+func (x *extractor) register(s *site, at *pnode) {
 	x.runtimeRegistration(s, at)
 	x.unroll(s.m, at, x.envAt(s.m, at), func(e *env) {
 		c := *s
@@ -346,7 +350,7 @@ func (x *extractor) register(s *site, at *treesitter.Node) {
 
 // runtimeRegistration flags a registration made by code that runs after
 // startup: inside an async function (other than a lifespan) or a handler.
-func (x *extractor) runtimeRegistration(s *site, at *treesitter.Node) {
+func (x *extractor) runtimeRegistration(s *site, at *pnode) {
 	for p := at.Parent(); p != nil; p = p.Parent() {
 		if p.Type() != "function_definition" {
 			continue
@@ -367,7 +371,7 @@ func (x *extractor) runtimeRegistration(s *site, at *treesitter.Node) {
 
 // isContextManager reports a function decorated with (async)contextmanager,
 // as lifespans are.
-func isContextManager(fn *treesitter.Node) bool {
+func isContextManager(fn *pnode) bool {
 	p := fn.Parent()
 	if p == nil || p.Type() != "decorated_definition" {
 		return false
@@ -382,7 +386,7 @@ func isContextManager(fn *treesitter.Node) bool {
 
 // isHandler reports a function registered as a tool, prompt, resource or
 // low-level handler.
-func isHandler(fn *treesitter.Node) bool {
+func isHandler(fn *pnode) bool {
 	p := fn.Parent()
 	if p == nil || p.Type() != "decorated_definition" {
 		return false
@@ -402,7 +406,7 @@ func isHandler(fn *treesitter.Node) bool {
 // its function), binding the loop targets over folded iterables. A loop over
 // something that is not folded is a dynamic tool table: a gap, and a
 // mutation indicator when it iterates over run-time data.
-func (x *extractor) unroll(m *module, at *treesitter.Node, base *env, f func(*env)) {
+func (x *extractor) unroll(m *module, at *pnode, base *env, f func(*env)) {
 	line := m.pos(at).StartLine
 	loops, ok := loopsAround(at)
 	if !ok {
@@ -418,7 +422,7 @@ func (x *extractor) unroll(m *module, at *treesitter.Node, base *env, f func(*en
 }
 
 // fnName is the handler's name and its identifier node.
-func (s *site) fnName() (string, *treesitter.Node) {
+func (s *site) fnName() (string, *pnode) {
 	if s.fn == nil {
 		return "", nil
 	}
@@ -546,7 +550,7 @@ func (x *extractor) annotations(c *collector, v *value, at analysis.Position) ma
 // params lists the handler's parameters that become schema properties:
 // not self/cls of a method, not *args/**kwargs, not a Context, not a
 // Depends() default, not in exclude_args.
-func (x *extractor) params(s *site) []*treesitter.Node {
+func (x *extractor) params(s *site) []*pnode {
 	fn := s.fn.node
 	ps := fn.Field("parameters")
 	if ps == nil {
@@ -561,7 +565,7 @@ func (x *extractor) params(s *site) []*treesitter.Node {
 		}
 	}
 	method := isMethod(fn)
-	var out []*treesitter.Node
+	var out []*pnode
 	for i, p := range namedNoComments(ps) {
 		name := paramName(p)
 		switch {
@@ -583,7 +587,7 @@ func (x *extractor) params(s *site) []*treesitter.Node {
 }
 
 // isMethod reports a def in a class body (possibly decorated).
-func isMethod(fn *treesitter.Node) bool {
+func isMethod(fn *pnode) bool {
 	p := fn.Parent()
 	if p != nil && p.Type() == "decorated_definition" {
 		p = p.Parent()
@@ -592,7 +596,7 @@ func isMethod(fn *treesitter.Node) bool {
 }
 
 // isContext reports a Context annotation (Context, Context[…], Context | None).
-func isContext(typ *treesitter.Node) bool {
+func isContext(typ *pnode) bool {
 	if typ == nil {
 		return false
 	}
@@ -605,7 +609,7 @@ func isContext(typ *treesitter.Node) bool {
 }
 
 // paramNameNode is the identifier a parameter declares.
-func paramNameNode(p *treesitter.Node) *treesitter.Node {
+func paramNameNode(p *pnode) *pnode {
 	if p.Type() == "identifier" {
 		return p
 	}
@@ -692,7 +696,7 @@ func (x *extractor) fastResource(s *site) *surface.Resource {
 // constructor handles a server construction: its instructions, the v2
 // low-level on_* callbacks and jlowin's tools=[…]. Calls are recognised by
 // the SDK class names, or as a plain name bound to a workspace subclass.
-func (x *extractor) constructor(m *module, n, callee *treesitter.Node) {
+func (x *extractor) constructor(m *module, n, callee *pnode) {
 	e := x.envAt(m, n)
 	switch lastName(callee.Text()) {
 	case "FastMCP", "MCPServer", "Server":
@@ -750,7 +754,7 @@ func (x *extractor) constructor(m *module, n, callee *treesitter.Node) {
 }
 
 // mutationAPI flags the APIs that change the tool list after approval.
-func (x *extractor) mutationAPI(m *module, n *treesitter.Node) {
+func (x *extractor) mutationAPI(m *module, n *pnode) {
 	a := n.Field("attribute")
 	if a == nil {
 		return

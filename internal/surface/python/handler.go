@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
 	"github.com/mcpcert/mcpcert/internal/surface"
 )
 
@@ -21,7 +20,7 @@ func (x *extractor) usedParams(fn *value, names []string) []string {
 	if body == nil {
 		return nil
 	}
-	body.Walk(func(n *treesitter.Node) bool {
+	body.Walk(func(n *pnode) bool {
 		if !x.alive() || all {
 			return false
 		}
@@ -48,7 +47,7 @@ func (x *extractor) usedParams(fn *value, names []string) []string {
 
 // isRead reports an identifier that reads a variable, as opposed to an
 // attribute or keyword name, or the target of a plain assignment or loop.
-func isRead(n *treesitter.Node) bool {
+func isRead(n *pnode) bool {
 	p := n.Parent()
 	if p == nil {
 		return true
@@ -70,7 +69,7 @@ func isRead(n *treesitter.Node) bool {
 }
 
 // same reports whether two wrappers are the same node.
-func same(a, b *treesitter.Node) bool {
+func same(a, b *pnode) bool {
 	return a != nil && b != nil && a.StartByte() == b.StartByte() && a.EndByte() == b.EndByte() && a.Type() == b.Type()
 }
 
@@ -81,12 +80,12 @@ type dispatch struct {
 	name      string          // the expression holding the tool name: name, or params.name (v2)
 	args      map[string]bool // the expressions holding the arguments, aliases included
 	branches  []branch
-	fallbacks []*treesitter.Node // else bodies and case _ of the dispatch
+	fallbacks []*pnode // else bodies and case _ of the dispatch
 }
 
 type branch struct {
 	names []string
-	body  *treesitter.Node
+	body  *pnode
 }
 
 // dispatchOf analyses a call_tool handler: (name, arguments) in v1,
@@ -116,7 +115,7 @@ func (x *extractor) dispatchOf(fn *value) *dispatch {
 		d.args[params[1]] = true
 	}
 	// args = arguments or {} and the like make aliases.
-	body.Walk(func(n *treesitter.Node) bool {
+	body.Walk(func(n *pnode) bool {
 		if n.Type() == "assignment" {
 			l, r := n.Field("left"), n.Field("right")
 			if l != nil && r != nil && l.Type() == "identifier" && d.isArgs(stripArgs(r)) {
@@ -130,7 +129,7 @@ func (x *extractor) dispatchOf(fn *value) *dispatch {
 }
 
 // stripArgs unwraps `arguments or {}` and `dict(arguments)`.
-func stripArgs(r *treesitter.Node) *treesitter.Node {
+func stripArgs(r *pnode) *pnode {
 	switch r.Type() {
 	case "boolean_operator":
 		return r.Field("left")
@@ -150,9 +149,9 @@ func stripArgs(r *treesitter.Node) *treesitter.Node {
 
 func compact(s string) string { return strings.Join(strings.Fields(s), "") }
 
-func mentions(body *treesitter.Node, expr string) bool {
+func mentions(body *pnode, expr string) bool {
 	found := false
-	body.Walk(func(n *treesitter.Node) bool {
+	body.Walk(func(n *pnode) bool {
 		if found {
 			return false
 		}
@@ -164,16 +163,16 @@ func mentions(body *treesitter.Node, expr string) bool {
 	return found
 }
 
-func (d *dispatch) isName(n *treesitter.Node) bool {
+func (d *dispatch) isName(n *pnode) bool {
 	return n != nil && d.name != "" && (n.Type() == "identifier" || n.Type() == "attribute") && compact(n.Text()) == d.name
 }
 
-func (d *dispatch) isArgs(n *treesitter.Node) bool {
+func (d *dispatch) isArgs(n *pnode) bool {
 	return n != nil && (n.Type() == "identifier" || n.Type() == "attribute") && d.args[compact(n.Text())]
 }
 
 // branches finds the if/elif and match/case arms that test the tool name.
-func (x *extractor) branches(d *dispatch, block *treesitter.Node, depth int) {
+func (x *extractor) branches(d *dispatch, block *pnode, depth int) {
 	if block == nil || depth > maxDepth {
 		return
 	}
@@ -181,7 +180,7 @@ func (x *extractor) branches(d *dispatch, block *treesitter.Node, depth int) {
 		switch st.Type() {
 		case "if_statement":
 			chain := false
-			arm := func(cond, body *treesitter.Node) {
+			arm := func(cond, body *pnode) {
 				if body == nil {
 					return
 				}
@@ -262,7 +261,7 @@ func (x *extractor) branches(d *dispatch, block *treesitter.Node, depth int) {
 
 // condNames returns the tool names a condition tests for (name == "x",
 // name in ("a", "b"), or-ed together), nil if it is not a name test.
-func (x *extractor) condNames(d *dispatch, cond *treesitter.Node, depth int) []string {
+func (x *extractor) condNames(d *dispatch, cond *pnode, depth int) []string {
 	if cond == nil || depth > maxDepth {
 		return nil
 	}
@@ -279,7 +278,7 @@ func (x *extractor) condNames(d *dispatch, cond *treesitter.Node, depth int) []s
 			}
 		}
 	case "comparison_operator":
-		var operands []*treesitter.Node
+		var operands []*pnode
 		var ops []string
 		for _, c := range cond.Children() {
 			if c.IsNamed() {
@@ -312,7 +311,7 @@ func (x *extractor) condNames(d *dispatch, cond *treesitter.Node, depth int) []s
 }
 
 // strs folds a tool name or a collection of them.
-func (x *extractor) strs(d *dispatch, n *treesitter.Node) []string {
+func (x *extractor) strs(d *dispatch, n *pnode) []string {
 	v := x.eval(d.e, n, 0)
 	if s, ok := v.resolvedStr(); ok {
 		return []string{s}
@@ -332,7 +331,7 @@ func (x *extractor) strs(d *dispatch, n *treesitter.Node) []string {
 
 // patternNames folds a case pattern to tool names; wild reports a
 // wildcard or capture.
-func (x *extractor) patternNames(d *dispatch, p *treesitter.Node, depth int) (names []string, wild bool) {
+func (x *extractor) patternNames(d *dispatch, p *pnode, depth int) (names []string, wild bool) {
 	if depth > maxDepth {
 		return nil, true
 	}
@@ -378,9 +377,9 @@ func (x *extractor) usedArguments(d *dispatch, skip map[nodeKey]bool, props []st
 	seen := map[string]bool{}
 	escape := false
 	visited := map[nodeKey]bool{}
-	var visit func(m *module, e *env, body *treesitter.Node, isArgs func(*treesitter.Node) bool, depth int)
-	visit = func(m *module, e *env, body *treesitter.Node, isArgs func(*treesitter.Node) bool, depth int) {
-		body.Walk(func(n *treesitter.Node) bool {
+	var visit func(m *module, e *env, body *pnode, isArgs func(*pnode) bool, depth int)
+	visit = func(m *module, e *env, body *pnode, isArgs func(*pnode) bool, depth int) {
+		body.Walk(func(n *pnode) bool {
 			if escape || !x.alive() || skip[keyOf(m, n)] {
 				return false
 			}
@@ -402,7 +401,7 @@ func (x *extractor) usedArguments(d *dispatch, skip map[nodeKey]bool, props []st
 				} else if !visited[k] && fn.node.Field("body") != nil {
 					visited[k] = true
 					fe := &env{m: fn.m, sc: x.funcScope(fn.m, fn.node), parent: x.envAt(fn.m, fn.node)}
-					visit(fn.m, fe, fn.node.Field("body"), func(c *treesitter.Node) bool {
+					visit(fn.m, fe, fn.node.Field("body"), func(c *pnode) bool {
 						return c.Type() == "identifier" && c.Text() == param
 					}, depth+1)
 				}
@@ -427,12 +426,12 @@ type argFollow struct {
 
 // argUse classifies one use of the arguments: a key read, a helper to
 // follow, a harmless test or alias (ok with neither), or an escape (!ok).
-func (x *extractor) argUse(e *env, n *treesitter.Node, isArgs func(*treesitter.Node) bool) (string, *argFollow, bool) {
+func (x *extractor) argUse(e *env, n *pnode, isArgs func(*pnode) bool) (string, *argFollow, bool) {
 	p := n.Parent()
 	if p == nil {
 		return "", nil, false
 	}
-	literal := func(k *treesitter.Node) (string, bool) {
+	literal := func(k *pnode) (string, bool) {
 		if k == nil {
 			return "", false
 		}
@@ -458,7 +457,7 @@ func (x *extractor) argUse(e *env, n *treesitter.Node, isArgs func(*treesitter.N
 			}
 		}
 	case "comparison_operator":
-		var operands []*treesitter.Node
+		var operands []*pnode
 		var ops []string
 		for _, c := range p.Children() {
 			if c.IsNamed() {
@@ -525,7 +524,7 @@ func (x *extractor) argUse(e *env, n *treesitter.Node, isArgs func(*treesitter.N
 }
 
 // nthParam is the name of the i-th positional parameter.
-func nthParam(fn *treesitter.Node, i int) string {
+func nthParam(fn *pnode, i int) string {
 	ps := fn.Field("parameters")
 	if ps == nil {
 		return ""
@@ -586,7 +585,7 @@ func (f *flow) function(fn *value, depth int, returns bool) {
 	f.visited[vk] = true
 	x := f.x
 	e := &env{m: fn.m, sc: x.funcScope(fn.m, fn.node), parent: x.envAt(fn.m, fn.node)}
-	body.Walk(func(n *treesitter.Node) bool {
+	body.Walk(func(n *pnode) bool {
 		if !x.alive() || f.skip[keyOf(fn.m, n)] {
 			return false
 		}
@@ -615,7 +614,7 @@ func (f *flow) function(fn *value, depth int, returns bool) {
 }
 
 // callee is the workspace function a call invokes, if known.
-func (f *flow) callee(e *env, call *treesitter.Node) *value {
+func (f *flow) callee(e *env, call *pnode) *value {
 	fn := call.Field("function")
 	if fn == nil || (fn.Type() != "identifier" && fn.Type() != "attribute") {
 		return nil
@@ -627,7 +626,7 @@ func (f *flow) callee(e *env, call *treesitter.Node) *value {
 }
 
 // skipped reports a node inside an excluded branch.
-func (f *flow) skipped(m *module, n *treesitter.Node) bool {
+func (f *flow) skipped(m *module, n *pnode) bool {
 	for p := n; p != nil; p = p.Parent() {
 		if f.skip[keyOf(m, p)] {
 			return true
@@ -637,7 +636,7 @@ func (f *flow) skipped(m *module, n *treesitter.Node) bool {
 }
 
 // out collects the texts an expression that reaches the client can carry.
-func (f *flow) out(e *env, n *treesitter.Node, depth, hops int) {
+func (f *flow) out(e *env, n *pnode, depth, hops int) {
 	if n == nil || hops > maxDepth || !f.x.alive() {
 		return
 	}
@@ -702,7 +701,7 @@ func (f *flow) out(e *env, n *treesitter.Node, depth, hops int) {
 }
 
 // call collects the texts of a returned call.
-func (f *flow) call(e *env, n *treesitter.Node, depth, hops int) {
+func (f *flow) call(e *env, n *pnode, depth, hops int) {
 	fnNode, args := n.Field("function"), n.Field("arguments")
 	name := ""
 	if fnNode != nil {
@@ -747,7 +746,7 @@ func (f *flow) call(e *env, n *treesitter.Node, depth, hops int) {
 }
 
 // raise collects the message of a raised exception.
-func (f *flow) raise(e *env, n *treesitter.Node, depth, hops int) {
+func (f *flow) raise(e *env, n *pnode, depth, hops int) {
 	if n == nil || n.Type() != "call" || hops > maxDepth {
 		return
 	}
@@ -767,7 +766,7 @@ func (f *flow) raise(e *env, n *treesitter.Node, depth, hops int) {
 	}
 }
 
-func (f *flow) argOut(e *env, a *treesitter.Node, depth, hops int) {
+func (f *flow) argOut(e *env, a *pnode, depth, hops int) {
 	if a != nil && a.Type() == "call" {
 		f.raise(e, a, depth, hops+1)
 		if f.x.eval(e, a, 0).isText() {
@@ -779,7 +778,7 @@ func (f *flow) argOut(e *env, a *treesitter.Node, depth, hops int) {
 }
 
 // add keeps a folded text that has some literal content.
-func (f *flow) add(e *env, v *value, n *treesitter.Node) {
+func (f *flow) add(e *env, v *value, n *pnode) {
 	if !v.isText() {
 		return
 	}

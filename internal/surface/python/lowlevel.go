@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
-	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
 	"github.com/mcpcert/mcpcert/internal/surface"
 )
 
@@ -28,7 +27,7 @@ func (x *extractor) lowServer(key string) *lowServer {
 
 // lowDecorator handles @server.list_tools(), @server.call_tool() and the
 // prompt and resource listings.
-func (x *extractor) lowDecorator(m *module, recv *value, recvNode *treesitter.Node, attr string, fn *value) {
+func (x *extractor) lowDecorator(m *module, recv *value, recvNode *pnode, attr string, fn *value) {
 	key := "expr:" + m.path + ":" + srcOf(recvNode)
 	pattern := "py:*." + attr
 	if recv.k == kServer {
@@ -113,13 +112,13 @@ func (x *extractor) listed(fn *value, field string, ctors ...string) []*value {
 
 // returnExprs are the expressions returned by a function (not by the
 // functions nested in it).
-func returnExprs(fn *treesitter.Node) []*treesitter.Node {
-	var out []*treesitter.Node
+func returnExprs(fn *pnode) []*pnode {
+	var out []*pnode
 	body := fn.Field("body")
 	if body == nil {
 		return nil
 	}
-	body.Walk(func(n *treesitter.Node) bool {
+	body.Walk(func(n *pnode) bool {
 		switch n.Type() {
 		case "function_definition", "class_definition", "lambda":
 			return false
@@ -271,7 +270,7 @@ func (x *extractor) bindDispatch(d *dispatch, t *surface.Tool, ntools int) {
 	if t.HandlerKnown || t.Name.Resolution != surface.Resolved {
 		return
 	}
-	var own *treesitter.Node
+	var own *pnode
 	for _, b := range d.branches {
 		for _, n := range b.names {
 			if n == t.Name.Value {

@@ -22,7 +22,6 @@ import (
 	"strings"
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
-	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
 	"github.com/mcpcert/mcpcert/internal/surface"
 )
 
@@ -46,7 +45,6 @@ const (
 // file is a gap of the surface.
 func Extract(ctx context.Context, src surface.Source) (s *surface.Surface, err error) {
 	x := newExtractor(ctx, src)
-	defer x.close()
 	defer func() {
 		// A bug must not take the scan down with it; the driver reports the
 		// error as an incomplete engine run.
@@ -54,6 +52,14 @@ func Extract(ctx context.Context, src surface.Source) (s *surface.Surface, err e
 			s, err = nil, fmt.Errorf("python surface: internal error: %v", r)
 		}
 	}()
+	x.pre = &prepass{ctx: ctx, done: map[string]*prep{}}
+	if err := x.pre.run(x); err != nil {
+		return nil, err
+	}
+	x.serverClasses()
+	if x.err != nil {
+		return nil, x.err
+	}
 	for _, p := range x.paths {
 		if isTestFile(p) {
 			continue
@@ -101,8 +107,8 @@ type extractor struct {
 	files map[string][]byte // .py files of src.Files by path
 	paths []string          // their paths, sorted
 
+	pre     *prepass           // the files parsed ahead, shared with a sandbox
 	mods    map[string]*module // loaded modules by path; nil when unreadable
-	trees   []*treesitter.Tree
 	reads   int
 	located map[string]modRef // locate results by exactness and path
 
@@ -115,6 +121,10 @@ type extractor struct {
 	calling   map[nodeKey]bool // functions being folded by callFunc
 	scopes    map[nodeKey]*scope
 	ticks     int
+
+	// slow are the files that are no candidates (see prepass) but may
+	// construct a workspace subclass of a server class: they are walked too.
+	slow map[string]bool
 
 	seen     map[string]bool // indicators and gaps already reported
 	low      map[string]*lowServer
@@ -138,6 +148,7 @@ func newExtractor(ctx context.Context, src surface.Source) *extractor {
 		calling:   map[nodeKey]bool{},
 		seen:      map[string]bool{},
 		low:       map[string]*lowServer{},
+		slow:      map[string]bool{},
 	}
 	for _, f := range src.Files {
 		p := path.Clean(strings.TrimPrefix(f.Path, "./"))
@@ -151,12 +162,6 @@ func newExtractor(ctx context.Context, src surface.Source) *extractor {
 	}
 	sort.Strings(x.paths)
 	return x
-}
-
-func (x *extractor) close() {
-	for _, t := range x.trees {
-		t.Close()
-	}
 }
 
 // alive reports whether work may go on, recording a cancelled context. It
@@ -193,12 +198,28 @@ func (x *extractor) indicate(kind, detail string, pos analysis.Position) {
 	x.out.Indicators = append(x.out.Indicators, surface.Indicator{Kind: kind, Detail: detail, Pos: pos})
 }
 
-// module is one parsed Python file.
+// module is one parsed Python file. Modules are shared by the extractor
+// and its sandbox (see serverClasses) and not changed once loaded.
 type module struct {
 	path string
 	src  []byte
-	root *treesitter.Node
-	sc   *scope // module-level bindings
+	root *pnode
+	sc   *scope // module-level bindings; see modScope
+	file *pyfile
+	// cand: the file may declare something (see scanSource), so
+	// extractModule walks it.
+	cand bool
+	// classes are the class definitions with bases.
+	classes []*pnode
+}
+
+// modScope returns the module-level bindings of m, indexing them now if
+// the prepass did not.
+func (x *extractor) modScope(m *module) *scope {
+	if m.sc == nil {
+		m.sc = x.indexScope(m, m.root, nil)
+	}
+	return m.sc
 }
 
 // module returns the parsed file at p, reading it through src.ReadFile if it
@@ -230,24 +251,21 @@ func (x *extractor) module(p string) *module {
 		x.gap("file-too-large", p, fmt.Sprintf("%d bytes; not parsed (limit %d)", len(src), maxFileSize))
 		return nil
 	}
-	tree, err := treesitter.Parse(x.ctx, treesitter.Python, src)
-	if err != nil {
+	pr := x.pre.load(p, src, ok)
+	if pr.err != nil {
 		if x.ctx.Err() != nil {
 			x.err = x.ctx.Err()
 		} else {
-			x.gap("parse-error", p, err.Error())
+			x.gap("parse-error", p, pr.err.Error())
 		}
 		return nil
 	}
-	x.trees = append(x.trees, tree)
-	m := &module{path: p, src: src, root: tree.Root()}
-	m.sc = x.indexScope(m, m.root, nil)
-	x.mods[p] = m
-	return m
+	x.mods[p] = pr.m
+	return pr.m
 }
 
 // pos is the position of n in m.
-func (m *module) pos(n *treesitter.Node) analysis.Position {
+func (m *module) pos(n *pnode) analysis.Position {
 	if n == nil {
 		return analysis.Position{Path: m.path}
 	}
@@ -263,7 +281,7 @@ type nodeKey struct {
 	typ        string
 }
 
-func keyOf(m *module, n *treesitter.Node) nodeKey {
+func keyOf(m *module, n *pnode) nodeKey {
 	return nodeKey{m.path, n.StartByte(), n.EndByte(), n.Type()}
 }
 

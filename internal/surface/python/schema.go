@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
-	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
 	"github.com/mcpcert/mcpcert/internal/surface"
 )
 
@@ -91,7 +90,7 @@ type schemaCtx struct {
 
 // typeSchema is the schema of a type annotation. The bool reports a default
 // given by an Annotated[…, Field(default=…)].
-func (sc *schemaCtx) typeSchema(e *env, t *treesitter.Node, field string, depth int) (*surface.Schema, bool) {
+func (sc *schemaCtx) typeSchema(e *env, t *pnode, field string, depth int) (*surface.Schema, bool) {
 	s := &surface.Schema{}
 	if t == nil {
 		return s, false
@@ -107,8 +106,8 @@ func (sc *schemaCtx) typeSchema(e *env, t *treesitter.Node, field string, depth 
 	case "identifier", "attribute":
 		return sc.named(e, t, nil, field, depth)
 	case "generic_type":
-		var head *treesitter.Node
-		var params []*treesitter.Node
+		var head *pnode
+		var params []*pnode
 		for _, c := range namedNoComments(t) {
 			switch c.Type() {
 			case "type_parameter":
@@ -121,7 +120,7 @@ func (sc *schemaCtx) typeSchema(e *env, t *treesitter.Node, field string, depth 
 		}
 		return sc.named(e, head, params, field, depth)
 	case "subscript":
-		var params []*treesitter.Node
+		var params []*pnode
 		for i, c := range t.Children() {
 			if t.FieldNameOfChild(i) == "subscript" {
 				params = append(params, c)
@@ -145,7 +144,7 @@ func (sc *schemaCtx) typeSchema(e *env, t *treesitter.Node, field string, depth 
 }
 
 // unwrapType strips the grammar's "type" wrapper.
-func unwrapType(t *treesitter.Node) *treesitter.Node {
+func unwrapType(t *pnode) *pnode {
 	for t != nil && t.Type() == "type" {
 		cs := namedNoComments(t)
 		if len(cs) != 1 {
@@ -156,10 +155,10 @@ func unwrapType(t *treesitter.Node) *treesitter.Node {
 	return t
 }
 
-func unionMembers(t *treesitter.Node) []*treesitter.Node {
+func unionMembers(t *pnode) []*pnode {
 	t = unwrapType(t)
 	if t.Type() == "union_type" || (t.Type() == "binary_operator" && t.Field("operator") != nil && t.Field("operator").Text() == "|") {
-		var out []*treesitter.Node
+		var out []*pnode
 		for _, c := range namedNoComments(t) {
 			if c.Type() == "comment" || (!c.IsNamed()) {
 				continue
@@ -168,7 +167,7 @@ func unionMembers(t *treesitter.Node) []*treesitter.Node {
 		}
 		return out
 	}
-	return []*treesitter.Node{t}
+	return []*pnode{t}
 }
 
 func isIdentifier(s string) bool {
@@ -199,7 +198,7 @@ var jsonTypes = map[string]string{
 }
 
 // named is the schema of a named type, possibly subscripted.
-func (sc *schemaCtx) named(e *env, head *treesitter.Node, params []*treesitter.Node, field string, depth int) (*surface.Schema, bool) {
+func (sc *schemaCtx) named(e *env, head *pnode, params []*pnode, field string, depth int) (*surface.Schema, bool) {
 	s := &surface.Schema{}
 	if head == nil {
 		return s, false
@@ -272,7 +271,7 @@ func (sc *schemaCtx) named(e *env, head *treesitter.Node, params []*treesitter.N
 
 // aliasNode finds the expression a name is assigned once, following imports,
 // so that type aliases can be read as types.
-func (x *extractor) aliasNode(e *env, name string, depth int) (*env, *treesitter.Node) {
+func (x *extractor) aliasNode(e *env, name string, depth int) (*env, *pnode) {
 	if depth > maxDepth {
 		return nil, nil
 	}
@@ -286,10 +285,10 @@ func (x *extractor) aliasNode(e *env, name string, depth int) (*env, *treesitter
 			}
 		}
 	}
-	return x.aliasIn(&env{m: e.m}, e.m.sc, name, depth)
+	return x.aliasIn(&env{m: e.m}, x.modScope(e.m), name, depth)
 }
 
-func (x *extractor) aliasIn(e *env, sc *scope, name string, depth int) (*env, *treesitter.Node) {
+func (x *extractor) aliasIn(e *env, sc *scope, name string, depth int) (*env, *pnode) {
 	bs := sc.binds[name]
 	if len(bs) != 1 {
 		return nil, nil
@@ -303,7 +302,7 @@ func (x *extractor) aliasIn(e *env, sc *scope, name string, depth int) (*env, *t
 	case bImport:
 		if b.attr != "" {
 			if mv := x.importTarget(e.m, b); mv.k == kModule && mv.m != nil {
-				return x.aliasIn(&env{m: mv.m}, mv.m.sc, b.attr, depth+1)
+				return x.aliasIn(&env{m: mv.m}, x.modScope(mv.m), b.attr, depth+1)
 			}
 		}
 	}
@@ -312,8 +311,8 @@ func (x *extractor) aliasIn(e *env, sc *scope, name string, depth int) (*env, *t
 
 // union is the schema of Union[…]/X | Y: None members make it optional (not
 // a type); one remaining member is that member's schema.
-func (sc *schemaCtx) union(e *env, members []*treesitter.Node, field string, depth int) *surface.Schema {
-	var rest []*treesitter.Node
+func (sc *schemaCtx) union(e *env, members []*pnode, field string, depth int) *surface.Schema {
+	var rest []*pnode
 	for _, m := range members {
 		m = unwrapType(m)
 		if m.Type() == "none" {
@@ -343,7 +342,7 @@ func (sc *schemaCtx) union(e *env, members []*treesitter.Node, field string, dep
 }
 
 // literal is Literal[...]: an enum with the values' common type.
-func (sc *schemaCtx) literal(e *env, params []*treesitter.Node, s *surface.Schema, depth int) *surface.Schema {
+func (sc *schemaCtx) literal(e *env, params []*pnode, s *surface.Schema, depth int) *surface.Schema {
 	types := map[string]bool{}
 	for _, p := range params {
 		p = unwrapType(p)
@@ -390,15 +389,15 @@ func jsonTypeOf(v *value) string {
 type fieldInfo struct {
 	m               *module
 	env             *env
-	desc, title     *treesitter.Node
-	def             *treesitter.Node // the default expression
+	desc, title     *pnode
+	def             *pnode // the default expression
 	hasDefault      bool             // default or default_factory given
-	examples, extra *treesitter.Node
-	pattern, alias  *treesitter.Node
+	examples, extra *pnode
+	pattern, alias  *pnode
 }
 
 // fieldCall reads n as a Field(...) call, or returns nil.
-func (sc *schemaCtx) fieldCall(e *env, n *treesitter.Node, depth int) *fieldInfo {
+func (sc *schemaCtx) fieldCall(e *env, n *pnode, depth int) *fieldInfo {
 	if n == nil || n.Type() != "call" {
 		return nil
 	}
@@ -471,7 +470,7 @@ func (sc *schemaCtx) applyField(s *surface.Schema, fi *fieldInfo, field string) 
 
 // prop builds one property from a name, an annotation and a default
 // expression, as pydantic does for a parameter or a model field.
-func (sc *schemaCtx) prop(e *env, name string, nameNode, typ, def *treesitter.Node, field string, depth int) *surface.Prop {
+func (sc *schemaCtx) prop(e *env, name string, nameNode, typ, def *pnode, field string, depth int) *surface.Prop {
 	s, annotatedDefault := sc.typeSchema(e, typ, field, depth+1)
 	if s.Pos.Path == "" {
 		s.Pos = e.m.pos(nameNode)
@@ -543,7 +542,7 @@ func (x *extractor) kindOf(cls *value, depth int) classKind {
 
 // stripCall is the dotted callee of a decorator ("dataclasses.dataclass"
 // for @dataclasses.dataclass(frozen=True)).
-func stripCall(d *treesitter.Node) string {
+func stripCall(d *pnode) string {
 	cs := namedNoComments(d)
 	if len(cs) != 1 {
 		return ""
@@ -633,7 +632,7 @@ func (sc *schemaCtx) classSchema(cls *value, field string, depth int) *surface.S
 
 // headName is the last name of a subscripted annotation (NotRequired for
 // NotRequired[int]).
-func headName(t *treesitter.Node) string {
+func headName(t *pnode) string {
 	t = unwrapType(t)
 	if t == nil {
 		return ""
@@ -657,8 +656,8 @@ func headName(t *treesitter.Node) string {
 type classField struct {
 	m                    *module
 	name                 string
-	nameNode, typ, value *treesitter.Node
-	stmt                 *treesitter.Node
+	nameNode, typ, value *pnode
+	stmt                 *pnode
 }
 
 // classFields are the annotated fields of a class and its workspace bases,
@@ -744,7 +743,7 @@ func (x *extractor) classAttr(cls *value, name string, depth int) *value {
 		return unknown(className(cls) + "." + name + " is nested too deeply")
 	}
 	body := cls.node.Field("body")
-	var found *treesitter.Node
+	var found *pnode
 	if body != nil {
 		for _, st := range namedNoComments(body) {
 			if st.Type() != "expression_statement" {

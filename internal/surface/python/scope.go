@@ -4,7 +4,6 @@ import (
 	"path"
 	"strings"
 
-	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
 )
 
 type bindKind int
@@ -23,7 +22,7 @@ const (
 // binding is one statement that binds a name in a scope.
 type binding struct {
 	kind bindKind
-	node *treesitter.Node // value, def, class, parameter or import statement
+	node *pnode // value, def, class, parameter or import statement
 	elem int              // for a, b = x, y: the index into the right-hand side; -1 otherwise
 	// import: the module, its relative level, and the imported name ("" when
 	// the module itself is bound).
@@ -38,13 +37,13 @@ type binding struct {
 // order. Nested functions and classes are scopes of their own.
 type scope struct {
 	m     *module
-	fn    *treesitter.Node // the function_definition; nil for the module
+	fn    *pnode // the function_definition; nil for the module
 	binds map[string][]binding
 	stars []binding // from x import *
 }
 
 // indexScope indexes the bindings of body (a module or a function_definition).
-func (x *extractor) indexScope(m *module, body *treesitter.Node, fn *treesitter.Node) *scope {
+func (x *extractor) indexScope(m *module, body *pnode, fn *pnode) *scope {
 	sc := &scope{m: m, fn: fn, binds: map[string][]binding{}}
 	if fn != nil {
 		if ps := fn.Field("parameters"); ps != nil {
@@ -63,7 +62,7 @@ func (x *extractor) indexScope(m *module, body *treesitter.Node, fn *treesitter.
 }
 
 // funcScope returns the (cached) scope of a function_definition.
-func (x *extractor) funcScope(m *module, fn *treesitter.Node) *scope {
+func (x *extractor) funcScope(m *module, fn *pnode) *scope {
 	k := keyOf(m, fn)
 	if sc, ok := x.scopes[k]; ok {
 		return sc
@@ -79,7 +78,7 @@ func (sc *scope) add(name string, b binding) {
 
 // indexBlock records the bindings of the statements of a block, descending
 // into compound statements but not into nested functions or classes.
-func (x *extractor) indexBlock(sc *scope, block *treesitter.Node, depth int) {
+func (x *extractor) indexBlock(sc *scope, block *pnode, depth int) {
 	if depth > maxDepth || !x.alive() {
 		return
 	}
@@ -115,7 +114,7 @@ func (x *extractor) indexBlock(sc *scope, block *treesitter.Node, depth int) {
 		case "with_statement":
 			// with open(p) as f binds f to what open(p) returns, which is
 			// what __enter__ returns for files; other targets are opaque.
-			st.Walk(func(n *treesitter.Node) bool {
+			st.Walk(func(n *pnode) bool {
 				if n.Type() != "as_pattern" {
 					return n.Type() != "block"
 				}
@@ -137,7 +136,7 @@ func (x *extractor) indexBlock(sc *scope, block *treesitter.Node, depth int) {
 
 // indexChildren indexes the blocks of a compound statement (bodies, elif,
 // else, except, finally and case clauses).
-func (x *extractor) indexChildren(sc *scope, st *treesitter.Node, depth int) {
+func (x *extractor) indexChildren(sc *scope, st *pnode, depth int) {
 	for _, c := range st.NamedChildren() {
 		switch c.Type() {
 		case "block":
@@ -156,12 +155,12 @@ func (x *extractor) indexChildren(sc *scope, st *treesitter.Node, depth int) {
 }
 
 // indexExpr records the binding made by an expression statement.
-func (x *extractor) indexExpr(sc *scope, n *treesitter.Node) {
+func (x *extractor) indexExpr(sc *scope, n *pnode) {
 	switch n.Type() {
 	case "assignment":
 		right := n.Field("right")
 		// a = b = value binds every target to the innermost value.
-		targets := []*treesitter.Node{n.Field("left")}
+		targets := []*pnode{n.Field("left")}
 		for right != nil && right.Type() == "assignment" {
 			targets = append(targets, right.Field("left"))
 			right = right.Field("right")
@@ -199,7 +198,7 @@ func (x *extractor) indexExpr(sc *scope, n *treesitter.Node) {
 }
 
 // bindTarget binds the names of an assignment target to value.
-func bindTarget(sc *scope, t, value *treesitter.Node) {
+func bindTarget(sc *scope, t, value *pnode) {
 	if t == nil {
 		return
 	}
@@ -208,7 +207,7 @@ func bindTarget(sc *scope, t, value *treesitter.Node) {
 		sc.add(t.Text(), binding{kind: bAssign, node: value, elem: -1})
 	case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list":
 		elems := namedNoComments(t)
-		var vals []*treesitter.Node
+		var vals []*pnode
 		if value.Type() == "tuple" || value.Type() == "list" || value.Type() == "expression_list" {
 			vals = namedNoComments(value)
 		}
@@ -223,11 +222,11 @@ func bindTarget(sc *scope, t, value *treesitter.Node) {
 }
 
 // opaqueTargets binds every identifier of a target to an unknown value.
-func opaqueTargets(sc *scope, t *treesitter.Node) {
+func opaqueTargets(sc *scope, t *pnode) {
 	if t == nil {
 		return
 	}
-	t.Walk(func(n *treesitter.Node) bool {
+	t.Walk(func(n *pnode) bool {
 		if n.Type() == "identifier" {
 			sc.add(n.Text(), binding{kind: bOpaque, node: n, elem: -1})
 		}
@@ -235,7 +234,7 @@ func opaqueTargets(sc *scope, t *treesitter.Node) {
 	})
 }
 
-func indexImport(sc *scope, st *treesitter.Node) {
+func indexImport(sc *scope, st *pnode) {
 	if st.Type() == "future_import_statement" {
 		return
 	}
@@ -291,7 +290,7 @@ func indexImport(sc *scope, st *treesitter.Node) {
 }
 
 // paramName is the name a parameter node binds ("" for * and / markers).
-func paramName(p *treesitter.Node) string {
+func paramName(p *pnode) string {
 	switch p.Type() {
 	case "identifier":
 		return p.Text()
@@ -313,8 +312,8 @@ func paramName(p *treesitter.Node) string {
 }
 
 // namedNoComments returns the named children of n that are not comments.
-func namedNoComments(n *treesitter.Node) []*treesitter.Node {
-	var out []*treesitter.Node
+func namedNoComments(n *pnode) []*pnode {
+	var out []*pnode
 	for _, c := range n.NamedChildren() {
 		if c.Type() != "comment" {
 			out = append(out, c)

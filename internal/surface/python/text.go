@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
-	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
 	"github.com/mcpcert/mcpcert/internal/surface"
 )
 
@@ -19,12 +18,12 @@ func pyIsSpace(r rune) bool {
 }
 
 // evalString folds one string literal, f-strings included.
-func (x *extractor) evalString(e *env, n *treesitter.Node, depth int) *value {
+func (x *extractor) evalString(e *env, n *pnode, depth int) *value {
 	if n.Type() != "string" {
 		return x.eval(e, n, depth)
 	}
-	var start, end *treesitter.Node
-	var interps []*treesitter.Node
+	var start, end *pnode
+	var interps []*pnode
 	for _, c := range n.Children() {
 		switch c.Type() {
 		case "string_start":
@@ -44,7 +43,7 @@ func (x *extractor) evalString(e *env, n *treesitter.Node, depth int) *value {
 	fstr := strings.ContainsAny(prefix, "ft")
 	src := e.m.src
 	var parts []*value
-	var nodes []*treesitter.Node
+	var nodes []*pnode
 	literal := func(from, to int) {
 		if to <= from {
 			return
@@ -78,7 +77,7 @@ func (x *extractor) evalString(e *env, n *treesitter.Node, depth int) *value {
 
 // interpolation folds an f-string field: only a plain {expr} whose value is
 // known becomes text; conversions and format specs stay holes.
-func (x *extractor) interpolation(e *env, in *treesitter.Node, depth int) *value {
+func (x *extractor) interpolation(e *env, in *pnode, depth int) *value {
 	expr := in.Field("expression")
 	simple := in.Field("type_conversion") == nil && in.Field("format_specifier") == nil
 	for _, c := range in.Children() {
@@ -106,7 +105,7 @@ func (x *extractor) interpolation(e *env, in *treesitter.Node, depth int) *value
 // concat joins folded parts into one text; a part that is not text becomes a
 // hole "{expr}" and makes the result partial (unresolved when nothing of it
 // is known).
-func concat(parts []*value, nodes []*treesitter.Node, pos analysis.Position) *value {
+func concat(parts []*value, nodes []*pnode, pos analysis.Position) *value {
 	var sb strings.Builder
 	out := &value{k: kStr, pos: pos}
 	known, holes := false, false
@@ -160,7 +159,7 @@ func concat(parts []*value, nodes []*treesitter.Node, pos analysis.Position) *va
 }
 
 // holeOf is the placeholder of an expression that was not folded.
-func holeOf(n *treesitter.Node) string {
+func holeOf(n *pnode) string {
 	if n == nil {
 		return "{…}"
 	}
@@ -338,13 +337,13 @@ func unicodeName(name string) (rune, bool) {
 
 // format folds str.format with positional and keyword fields; fields with a
 // conversion, a format spec or an attribute path stay holes.
-func (x *extractor) format(e *env, tmpl *value, args, n *treesitter.Node, depth int) *value {
+func (x *extractor) format(e *env, tmpl *value, args, n *pnode, depth int) *value {
 	if tmpl.res != surface.Resolved {
 		return unknown(srcOf(n)+" formats a template that is not folded", tmpl.rt...)
 	}
 	pos := argNodes(args)
 	var parts []*value
-	var nodes []*treesitter.Node
+	var nodes []*pnode
 	lit := func(s string) {
 		if s != "" {
 			parts, nodes = append(parts, strVal(s, analysis.Position{})), append(nodes, nil)
@@ -514,7 +513,7 @@ func dedent(text string) string {
 
 // docNode is the docstring literal of a module or function body, if any:
 // the first statement, a plain (not f-) string or implicit concatenation.
-func docNode(body *treesitter.Node) *treesitter.Node {
+func docNode(body *pnode) *pnode {
 	if body == nil {
 		return nil
 	}
@@ -525,7 +524,7 @@ func docNode(body *treesitter.Node) *treesitter.Node {
 	return namedNoComments(sts[0])[0]
 }
 
-func isDocStatement(st *treesitter.Node) bool {
+func isDocStatement(st *pnode) bool {
 	if st.Type() != "expression_statement" {
 		return false
 	}
@@ -533,7 +532,7 @@ func isDocStatement(st *treesitter.Node) bool {
 	if len(cs) != 1 {
 		return false
 	}
-	strs := []*treesitter.Node{cs[0]}
+	strs := []*pnode{cs[0]}
 	switch cs[0].Type() {
 	case "string":
 	case "concatenated_string":
@@ -552,6 +551,6 @@ func isDocStatement(st *treesitter.Node) bool {
 }
 
 // docValue is the raw (not yet cleaned) text of a docstring literal.
-func (x *extractor) docValue(m *module, n *treesitter.Node) *value {
+func (x *extractor) docValue(m *module, n *pnode) *value {
 	return x.eval(&env{m: m}, n, 0)
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
-	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
 	"github.com/mcpcert/mcpcert/internal/surface"
 )
 
@@ -48,7 +47,7 @@ type value struct {
 	items  []*value // kList elements, kDict values
 	keys   []*value // kDict keys
 	m      *module  // where node is
-	node   *treesitter.Node
+	node   *pnode
 	env    *env       // kInstance: the env its arguments are evaluated in
 	cls    *value     // kMember, kSchema: the class; kInstance: the workspace class, if any
 	member *value     // kMember: the member's value
@@ -250,7 +249,7 @@ func lastName(q string) string {
 }
 
 // srcOf is the source of an expression, shortened, for holes and reasons.
-func srcOf(n *treesitter.Node) string {
+func srcOf(n *pnode) string {
 	if n == nil {
 		return "?"
 	}

@@ -43,8 +43,9 @@ server.setRequestHandler(ListToolsRequestSchema, async () => {
       inputSchema: {
         type: "object",
         properties: {
-          table: { type: "string", description: "Table name", pattern: "^[a-z_]+$" },
+          table: { type: "string", description: "Table name", pattern: "^[a-z_]+$", examples: ["users", "events"] },
           verbose: { type: ["boolean", "null"], default: false },
+          format: { title: "Format", anyOf: [{ const: "short" }, { const: "long", description: "Long form" }] },
         },
         required: ["table"],
       },

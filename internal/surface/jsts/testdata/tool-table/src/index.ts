@@ -27,3 +27,9 @@ async function registerRemote() {
   }
 }
 registerRemote();
+
+// A helper registers whatever its callers pass: one gap, whatever the count.
+function addSimpleTool(s: McpServer, name: string, description: string) {
+  s.tool(name, description, async () => ({ content: [{ type: "text", text: "simple" }] }));
+}
+addSimpleTool(server, "simple_a", "Simple A");
