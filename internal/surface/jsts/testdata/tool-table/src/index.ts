@@ -33,3 +33,12 @@ function addSimpleTool(s: McpServer, name: string, description: string) {
   s.tool(name, description, async () => ({ content: [{ type: "text", text: "simple" }] }));
 }
 addSimpleTool(server, "simple_a", "Simple A");
+
+// A user's wrapper class is not the framework: what it registers counts.
+class Registry {
+  constructor(private s: McpServer) {}
+  addTool(name: string) {
+    this.s.tool(name, "Registered through a wrapper class", async () => ({ content: [] }));
+  }
+}
+new Registry(server).addTool("wrapped");
