@@ -325,9 +325,10 @@ func (d *detector) text(st site) {
 		d.report("TP008", sev, pos, loc+"invisible", "%s", msg)
 	}
 	d.links(n, pos, loc)
-	// Enum values, defaults and constants are data; one that reads like a
-	// sentence is prose smuggled into the schema.
-	if (st.where == "schema.enum" || st.where == "schema.default" || st.where == "schema.other") && isProse(st.text.Value) && worst == "" {
+	// Enum values and defaults are data; one that reads like a sentence is
+	// prose smuggled into the schema. (Other keywords are not checked: they
+	// hold nested schemas' descriptions, which are prose by design.)
+	if (st.where == "schema.enum" || st.where == "schema.default") && isProse(st.text.Value) && worst == "" {
 		d.report("TP004", "medium", pos, loc+"prose", "%s reads like prose rather than a value: %q", loc, excerpt(visible(st.text.Value)))
 	}
 	// Property names are identifiers; one that reads like a sentence is
@@ -712,6 +713,24 @@ var runtimeChoice = regexp.MustCompile(`(?i)\bconditional on\b|\bchosen at run t
 // Run-time metadata is high; a mutation API is high when it rewrites a
 // tool that is already registered — update(), or the same name registered
 // twice — and medium when it only adds, removes or toggles tools.
+// installerChosen reports whether run-time metadata comes only from what the
+// person installing the server configures, as the extractors describe the
+// source in the indicator's detail.
+func installerChosen(detail string) bool {
+	d := strings.ToLower(detail)
+	for _, remote := range []string{"fetch", "http", "axios", "request", "network", "date", "time.now", "datetime", "clock", "random", "counter", "readfile", "read_text", "open(", "file", "socket"} {
+		if strings.Contains(d, remote) {
+			return false
+		}
+	}
+	for _, local := range []string{"process.env", "os.getenv", "os.environ", "environment", "process.cwd", "os.getcwd", "argv", "flag"} {
+		if strings.Contains(d, local) {
+			return true
+		}
+	}
+	return false
+}
+
 func (d *detector) indicators(s *surface.Surface) {
 	count := map[string]int{}
 	for _, t := range s.Tools {
@@ -728,6 +747,11 @@ func (d *detector) indicators(s *surface.Surface) {
 	for _, in := range s.Indicators {
 		sev := "medium"
 		switch {
+		case in.Kind == "runtime-metadata" && installerChosen(in.Detail):
+			// Set by the installer's own configuration (environment,
+			// working directory, arguments): still not what was reviewed,
+			// but not changeable behind the user's back.
+			sev = "medium"
 		case in.Kind == "runtime-metadata":
 			sev = "high"
 		case strings.HasPrefix(in.Detail, "update()"):
