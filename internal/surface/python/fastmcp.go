@@ -76,12 +76,7 @@ func (x *extractor) extractModule(m *module) {
 	if m.root.HasError() {
 		x.gap("parse-error", m.path, fmt.Sprintf("syntax error near line %d; declarations there may be missed", errorLine(m.root)))
 	}
-	if !m.cand && !x.slow[m.path] {
-		// Nothing here can declare a tool (see prepass), so the walk
-		// would find nothing.
-		return
-	}
-	m.root.Walk(func(n *pnode) bool {
+	visit := func(n *pnode) bool {
 		if !x.alive() {
 			return false
 		}
@@ -94,7 +89,22 @@ func (x *extractor) extractModule(m *module) {
 			x.mutationAPI(m, n)
 		}
 		return true
-	})
+	}
+	// The walk acts only on the sites of a candidate (findSites) and on
+	// plain calls Name(…), whose callee it evaluates for a workspace
+	// subclass of a server class (constructor). Unless serverClasses found
+	// one the file may name (x.slow), the sites are all that matter, and a
+	// file that is no candidate has none.
+	switch {
+	case x.slow[m.path] || m.walkAll:
+		m.root.Walk(visit)
+	case m.cand:
+		for _, n := range m.sites {
+			if !visit(n) {
+				break
+			}
+		}
+	}
 }
 
 // errorLine is the line of the first syntax error under n.
@@ -121,15 +131,15 @@ func errorLine(n *pnode) int {
 // FastMCP-style server.
 type site struct {
 	m      *module
-	e      *env             // where the registration's arguments are evaluated
-	node   *pnode // the decorator or call
-	srv    *server          // nil when the receiver is not a known server
-	kind   string           // tool, prompt or resource
-	via    string           // how: tool, add_tool, prompt, resource, FastMCP(tools)
-	args   *pnode // argument list with name=, description=…; may be nil
-	first  string           // what the first positional argument of args is: name, uri or ""
-	fn     *value           // the handler (kFunc), nil when unknown
-	fnExpr *pnode // the expression naming the handler
+	e      *env    // where the registration's arguments are evaluated
+	node   *pnode  // the decorator or call
+	srv    *server // nil when the receiver is not a known server
+	kind   string  // tool, prompt or resource
+	via    string  // how: tool, add_tool, prompt, resource, FastMCP(tools)
+	args   *pnode  // argument list with name=, description=…; may be nil
+	first  string  // what the first positional argument of args is: name, uri or ""
+	fn     *value  // the handler (kFunc), nil when unknown
+	fnExpr *pnode  // the expression naming the handler
 }
 
 func (s *site) fw() framework {

@@ -2,6 +2,7 @@ package python
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -17,21 +18,57 @@ import (
 // A node's children are copied on first use (expand). A node of a closed
 // tree whose children were never copied is expanded by parsing the file
 // again and copying it whole; the prepass predicts what is needed so that
-// this does not happen in practice (pyfile.reparses counts it).
+// this does not happen in practice (reparses counts it).
 type pnode struct {
-	f        *pyfile
-	parent   *pnode
-	kids     []*pnode
-	named    []*pnode // named children, once asked for
-	live     *treesitter.Node
-	typ      string
-	field    string // field name of the node in its parent
-	start    uint32
-	end      uint32
-	isNamed  bool
+	f      *pyfile
+	parent *pnode
+	kids   []*pnode
+	named  *[]*pnode // named children, once asked for
+	live   *treesitter.Node
+	start  uint32
+	end    uint32
+	typ    symbol
+	field  symbol // field name of the node in its parent
+	// hasErr: the node or a descendant is a syntax error; then the
+	// answers of Field are in f.fields.
 	hasErr   bool
+	isNamed  bool
 	expanded bool
 }
+
+// symbol is an interned node type or field name.
+type symbol uint16
+
+// symbols holds the interned strings; the grammar has a few hundred.
+var symbols struct {
+	sync.Mutex
+	ids   map[string]symbol
+	names [1 << 16]string
+	n     int
+}
+
+// intern returns the symbol of s.
+func intern(s string) symbol {
+	symbols.Lock()
+	defer symbols.Unlock()
+	if id, ok := symbols.ids[s]; ok {
+		return id
+	}
+	if symbols.ids == nil {
+		symbols.ids = map[string]symbol{"": 0}
+		symbols.n = 1
+	}
+	if symbols.n == len(symbols.names) {
+		panic("python surface: too many node types")
+	}
+	id := symbol(symbols.n)
+	symbols.names[id] = s
+	symbols.ids[s] = id
+	symbols.n++
+	return id
+}
+
+func (s symbol) String() string { return symbols.names[s] }
 
 // pyfile is the source of a module and the state of its tree.
 type pyfile struct {
@@ -45,31 +82,37 @@ type pyfile struct {
 	errs bool
 	// openNodes are the node blocks holding live handles, cleared on close.
 	openNodes [][]pnode
-	intern    map[string]string
+	// syms caches intern for the strings of the open tree.
+	syms map[string]symbol
+	// fields are the answers of the tree's ChildByFieldName for the field
+	// names the extractor uses, for a node with a syntax error inside,
+	// where the first child with the field name may not be the answer.
+	fields map[*pnode]map[string]*pnode
 }
 
 // reparses counts files parsed a second time because a node was needed
 // that the prepass had not copied (tests check that it stays 0).
 var reparses atomic.Int64
 
-// openFile wraps a freshly parsed tree.
-func openFile(ctx context.Context, p string, src []byte, tree *treesitter.Tree, intern map[string]string) *pyfile {
-	f := &pyfile{path: p, src: src, ctx: ctx, tree: tree, intern: intern}
+// openFile wraps a freshly parsed tree. syms may be shared by the files
+// one goroutine processes.
+func openFile(ctx context.Context, p string, src []byte, tree *treesitter.Tree, syms map[string]symbol) *pyfile {
+	f := &pyfile{path: p, src: src, ctx: ctx, tree: tree, syms: syms}
 	r := tree.Root()
 	f.errs = r.HasError()
-	f.root = &pnode{f: f, live: r, typ: f.str(r.Type()), start: uint32(r.StartByte()), end: uint32(r.EndByte()), isNamed: r.IsNamed(), hasErr: f.errs}
+	f.root = &pnode{f: f, live: r, typ: f.sym(r.Type()), start: uint32(r.StartByte()), end: uint32(r.EndByte()), isNamed: r.IsNamed(), hasErr: f.errs}
 	return f
 }
 
-func (f *pyfile) str(s string) string {
-	if f.intern == nil {
-		return s
+func (f *pyfile) sym(s string) symbol {
+	if id, ok := f.syms[s]; ok {
+		return id
 	}
-	if c, ok := f.intern[s]; ok {
-		return c
+	id := intern(s)
+	if f.syms != nil {
+		f.syms[s] = id
 	}
-	f.intern[s] = s
-	return s
+	return id
 }
 
 // close drops the live handles and frees the tree.
@@ -86,7 +129,7 @@ func (f *pyfile) close() {
 	f.openNodes = nil
 	f.tree.Close()
 	f.tree = nil
-	f.intern = nil
+	f.syms = nil
 }
 
 // expand copies the children of n.
@@ -113,7 +156,7 @@ func (n *pnode) expand() {
 	kids := make([]*pnode, len(cs))
 	for i, c := range cs {
 		k := &block[i]
-		*k = pnode{f: f, parent: n, live: c, typ: f.str(c.Type()), field: f.str(n.live.FieldNameOfChild(i)),
+		*k = pnode{f: f, parent: n, live: c, typ: f.sym(c.Type()), field: f.sym(n.live.FieldNameOfChild(i)),
 			start: uint32(c.StartByte()), end: uint32(c.EndByte()), isNamed: c.IsNamed()}
 		if f.errs {
 			k.hasErr = c.HasError()
@@ -122,7 +165,31 @@ func (n *pnode) expand() {
 	}
 	f.openNodes = append(f.openNodes, block)
 	n.kids = kids
+	if n.hasErr {
+		answers := map[string]*pnode{}
+		for _, name := range fieldNames {
+			c := n.live.Field(name)
+			if c == nil {
+				continue
+			}
+			for _, k := range kids {
+				if k.start == uint32(c.StartByte()) && k.end == uint32(c.EndByte()) && k.Type() == c.Type() {
+					answers[name] = k
+					break
+				}
+			}
+		}
+		if f.fields == nil {
+			f.fields = map[*pnode]map[string]*pnode{}
+		}
+		f.fields[n] = answers
+	}
 }
+
+// fieldNames are the field names the extractor asks for.
+var fieldNames = []string{"name", "body", "function", "left", "right", "arguments", "value", "attribute", "object",
+	"operator", "parameters", "type", "alias", "definition", "consequence", "condition", "superclasses", "argument",
+	"type_conversion", "subscript", "subject", "module_name", "key", "format_specifier", "expression", "return_type"}
 
 // expandAll copies the whole subtree of n.
 func (n *pnode) expandAll() {
@@ -146,7 +213,7 @@ func (f *pyfile) reparse() {
 		return
 	}
 	f.tree = tree
-	f.intern = map[string]string{}
+	f.syms = map[string]symbol{}
 	defer f.close()
 	var attach func(n *pnode, live *treesitter.Node)
 	attach = func(n *pnode, live *treesitter.Node) {
@@ -169,7 +236,7 @@ func (f *pyfile) reparse() {
 }
 
 // Type is the grammar's node type.
-func (n *pnode) Type() string { return n.typ }
+func (n *pnode) Type() string { return n.typ.String() }
 
 // Text is the node's source text.
 func (n *pnode) Text() string { return string(n.f.src[n.start:n.end]) }
@@ -182,11 +249,17 @@ func (n *pnode) HasError() bool { return n.hasErr }
 
 // Field returns the first child with the given field name, or nil. As in
 // tree-sitter, comments (extras) are never the value of a field, though
-// FieldNameOfChild may report the field of the node they sit in.
+// FieldNameOfChild may report the field of the node they sit in; around a
+// syntax error, the tree's answers were recorded (expand).
 func (n *pnode) Field(name string) *pnode {
 	n.expand()
+	if n.hasErr {
+		if answers, ok := n.f.fields[n]; ok {
+			return answers[name]
+		}
+	}
 	for _, k := range n.kids {
-		if k.field == name && !isExtra(k.typ) {
+		if k.field.String() == name && !isExtra(k.Type()) {
 			return k
 		}
 	}
@@ -210,22 +283,21 @@ func (n *pnode) Children() []*pnode {
 func (n *pnode) NamedChildren() []*pnode {
 	n.expand()
 	if n.named == nil {
-		all := true
+		named := n.kids
 		for _, k := range n.kids {
-			all = all && k.isNamed
-		}
-		if all {
-			n.named = n.kids
-		} else {
-			n.named = make([]*pnode, 0, len(n.kids))
-			for _, k := range n.kids {
-				if k.isNamed {
-					n.named = append(n.named, k)
+			if !k.isNamed {
+				named = make([]*pnode, 0, len(n.kids))
+				for _, k := range n.kids {
+					if k.isNamed {
+						named = append(named, k)
+					}
 				}
+				break
 			}
 		}
+		n.named = &named
 	}
-	return n.named[:len(n.named):len(n.named)]
+	return (*n.named)[:len(*n.named):len(*n.named)]
 }
 
 // FieldNameOfChild returns the field name of the i-th child, if any.
@@ -234,7 +306,7 @@ func (n *pnode) FieldNameOfChild(i int) string {
 	if i < 0 || i >= len(n.kids) {
 		return ""
 	}
-	return n.kids[i].field
+	return n.kids[i].field.String()
 }
 
 // StartByte and EndByte delimit the node in the source.

@@ -6,37 +6,31 @@ import (
 	"fmt"
 	"path"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 
 	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
 )
 
-// The prepass parses every file the extraction will load, in parallel,
-// and keeps of each only what the extraction can reach; it closes each
-// tree at once. It decides from the source text alone:
+// prepass parses every file the extraction loads, in parallel, once, and
+// keeps of each only what the extraction may read; it closes each tree at
+// once (see pnode). From the source text alone it finds:
 //
-//   - which files may declare something (candidates, see hasTrigger): they
-//     are copied whole, since extractModule walks all their nodes;
-//   - which module-level names may be looked up from anywhere (refs: every
-//     word of every file, except the name right after def or class): the
-//     statements binding them are copied, with the bodies of the functions
-//     and methods whose names are referenced. A name can only be looked up
-//     through the text of some file, so the rest is never reached;
-//   - which classes have base classes, for serverClasses.
+//   - the candidates, files that may declare something (scanSource), and in
+//     them the sites, the only nodes extractModule acts on (findSites): the
+//     code around each site is copied;
+//   - the names the extraction may look up in each module (reach): the
+//     top-level statements binding them are copied (copyReferenced), with
+//     the bodies of the functions and methods reach may read;
+//   - the classes with bases, whose headers serverClasses evaluates.
 //
-// What was not copied is still reachable (pnode.expand parses the file
+// What was not copied can still be read (pnode.expand parses the file
 // again), so a wrong guess costs time, never correctness.
 type prepass struct {
 	ctx   context.Context
 	reach *reachInfo
 	done  map[string]*prep
-	order []string // the prepassed paths, sorted
-}
-
-// reached reports a name the extraction may look up (see reach).
-func (pp *prepass) reached(name string) bool {
-	return pp.reach.words[name] || pp.reach.modWords[name]
 }
 
 // prep is a processed file: its module, or why it could not be parsed.
@@ -48,7 +42,11 @@ type prep struct {
 
 // run prepasses the files of x.
 func (pp *prepass) run(x *extractor) error {
-	pp.reach = computeReach(x)
+	r, err := computeReach(x)
+	if err != nil {
+		return err
+	}
+	pp.reach = r
 	var list []string
 	nonTest := 0
 	for _, p := range x.paths {
@@ -57,7 +55,7 @@ func (pp *prepass) run(x *extractor) error {
 		}
 		if isTestFile(p) {
 			// A test file is a module only when imported, by its name.
-			if !pp.reached(moduleName(p)) {
+			if !pp.reach.reached[p] {
 				continue
 			}
 		} else if nonTest++; nonTest > maxModules {
@@ -66,8 +64,8 @@ func (pp *prepass) run(x *extractor) error {
 		list = append(list, p)
 	}
 	results := make([]*prep, len(list))
-	err := parallel(pp.ctx, len(list), func(i int, intern map[string]string) {
-		results[i] = pp.process(list[i], x.files[list[i]], intern)
+	err = parallel(pp.ctx, len(list), func(i int, syms map[string]symbol) {
+		results[i] = pp.process(list[i], x.files[list[i]], syms, false)
 	})
 	if err != nil {
 		return err
@@ -75,13 +73,12 @@ func (pp *prepass) run(x *extractor) error {
 	for i, p := range list {
 		pp.done[p] = results[i]
 	}
-	pp.order = list
 	return pp.ctx.Err()
 }
 
 // parallel calls f for 0…n-1 on up to GOMAXPROCS goroutines, each with
-// its own string interning table. A panic in f is returned as an error.
-func parallel(ctx context.Context, n int, f func(i int, intern map[string]string)) error {
+// its own cache of symbols. A panic in f is returned as an error.
+func parallel(ctx context.Context, n int, f func(i int, syms map[string]symbol)) error {
 	workers := runtime.GOMAXPROCS(0)
 	if workers > n {
 		workers = n
@@ -103,9 +100,9 @@ func parallel(ctx context.Context, n int, f func(i int, intern map[string]string
 					}
 				}
 			}()
-			intern := map[string]string{}
+			syms := map[string]symbol{}
 			for i := range jobs {
-				f(i, intern)
+				f(i, syms)
 			}
 		}()
 	}
@@ -118,43 +115,50 @@ func parallel(ctx context.Context, n int, f func(i int, intern map[string]string
 }
 
 // load returns the processed file p, processing it now if the prepass did
-// not (a module read through ReadFile, a test file) or saw other content.
-// inFiles reports a file of src.Files, whose words are already in refs.
+// not (a module read through ReadFile, a test file reach did not expect to
+// be imported) or saw other content. inFiles reports a file of src.Files.
 func (pp *prepass) load(p string, src []byte, inFiles bool) *prep {
 	if pr := pp.done[p]; pr != nil && bytes.Equal(pr.src, src) {
 		return pr
 	}
-	if !inFiles {
-		addRefs(src, pp.reach.words)
-	}
-	pr := pp.process(p, src, map[string]string{})
+	pr := pp.process(p, src, map[string]symbol{}, !inFiles || !pp.reach.reached[p])
 	pp.done[p] = pr
 	return pr
 }
 
-// process parses one file and copies what may be needed of it.
-func (pp *prepass) process(p string, src []byte, intern map[string]string) *prep {
+// process parses one file and copies what may be needed of it; all of it
+// when late: a module reach did not see (read through ReadFile), or one it
+// did not expect to be read.
+func (pp *prepass) process(p string, src []byte, syms map[string]symbol, late bool) *prep {
 	tree, err := treesitter.Parse(pp.ctx, treesitter.Python, src)
 	if err != nil {
 		return &prep{src: src, err: err}
 	}
-	f := openFile(pp.ctx, p, src, tree, intern)
+	f := openFile(pp.ctx, p, src, tree, syms)
 	defer f.close()
 	m := &module{path: p, src: src, root: f.root, file: f}
-	trigger, classes := scanSource(src)
-	m.cand = !isTestFile(p) && (f.errs || trigger)
-	if m.cand {
+	triggers, classes := scanSource(src)
+	m.cand = !isTestFile(p) && (f.errs || len(triggers) > 0)
+	if m.cand && f.errs {
+		// The walk of a damaged file visits everything.
+		m.walkAll = true
 		f.root.expandAll()
 	}
-	if m.cand || isInit(p) || pp.reached(moduleName(p)) || len(classes) > 0 {
+	if late {
+		f.root.expandAll()
+	}
+	if late || m.cand || isInit(p) || pp.reach.reached[p] || len(classes) > 0 {
 		wx := &extractor{ctx: pp.ctx}
 		m.sc = wx.indexScope(m, m.root, nil)
 		if wx.err != nil {
 			return &prep{src: src, err: wx.err}
 		}
-		if !m.cand {
+		if !late {
 			pp.copyReferenced(m)
 		}
+	}
+	if m.cand && !f.errs {
+		m.sites = findSites(f.root, triggers)
 	}
 	for _, off := range classes {
 		if c := nodeAt(f.root, uint32(off), "class_definition"); c != nil && c.Field("superclasses") != nil {
@@ -163,6 +167,98 @@ func (pp *prepass) process(p string, src []byte, intern map[string]string) *prep
 		}
 	}
 	return &prep{src: src, m: m}
+}
+
+// findSites returns the nodes extractModule acts on for the trigger names
+// at the given offsets (see scanSource), in the order of a preorder walk:
+// the attribute, the call of it (and the call of that call), and the
+// decorated definition it decorates; for a constructor name, the call. It
+// copies the code around each site: its outermost enclosing function, or
+// else its statement.
+func findSites(root *pnode, triggers []int) []*pnode {
+	seen := map[*pnode]bool{}
+	var out []*pnode
+	add := func(n *pnode) {
+		if n != nil && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	decorated := func(n *pnode) {
+		if d := n.parent; d != nil && d.Type() == "decorator" {
+			if dd := d.parent; dd != nil && dd.Type() == "decorated_definition" {
+				add(dd)
+			}
+		}
+	}
+	for _, off := range triggers {
+		id := nodeAt(root, uint32(off), "identifier")
+		if id == nil || id.parent == nil {
+			continue // in a string or a comment
+		}
+		p := id.parent
+		switch {
+		case p.Type() == "attribute" && p.Field("attribute") == id:
+			add(p)
+			decorated(p)
+			if c := p.parent; c != nil && c.Type() == "call" && c.Field("function") == p {
+				add(c)
+				decorated(c)
+				if cc := c.parent; cc != nil && cc.Type() == "call" && cc.Field("function") == c {
+					add(cc)
+				}
+			}
+		case p.Type() == "call" && p.Field("function") == id:
+			add(p)
+		default:
+			continue
+		}
+		copyUnit(root, id)
+	}
+	depth := func(n *pnode) int {
+		d := 0
+		for ; n != nil; n = n.parent {
+			d++
+		}
+		return d
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.start != b.start {
+			return a.start < b.start
+		}
+		if a.end != b.end {
+			return a.end > b.end
+		}
+		return depth(a) < depth(b)
+	})
+	return out
+}
+
+// copyUnit copies the code a site's evaluation reads: the outermost
+// function around n with its decorators, or else the statement holding n
+// (in the module or in a class body).
+func copyUnit(root, n *pnode) {
+	var fn, stmt *pnode
+	for c := n; c != nil && c != root; c = c.parent {
+		switch c.Type() {
+		case "function_definition":
+			fn = c
+		}
+		if p := c.parent; stmt == nil && p != nil && (p == root || p.Type() == "block" && p.parent != nil && p.parent.Type() == "class_definition") {
+			stmt = c
+		}
+	}
+	if fn == nil {
+		if stmt != nil {
+			stmt.expandAll()
+		}
+		return
+	}
+	fn.expandAll()
+	if p := fn.parent; p != nil && p.Type() == "decorated_definition" {
+		p.expandAll()
+	}
 }
 
 // moduleName is the name a file is imported by: its stem, or its
@@ -175,8 +271,8 @@ func moduleName(p string) string {
 	return base
 }
 
-// copyReferenced copies the module-level statements that bind a
-// referenced name (see prepass).
+// copyReferenced copies the module-level statements that bind a name
+// reach may look up in m.
 func (pp *prepass) copyReferenced(m *module) {
 	top := map[*pnode]bool{}
 	mark := func(n *pnode) {
@@ -188,7 +284,7 @@ func (pp *prepass) copyReferenced(m *module) {
 		}
 	}
 	for name, bs := range m.sc.binds {
-		if !pp.reached(name) {
+		if !pp.reach.lookedUp(m.path, name) {
 			continue
 		}
 		for _, b := range bs {
@@ -198,34 +294,34 @@ func (pp *prepass) copyReferenced(m *module) {
 	for _, b := range m.sc.stars {
 		mark(b.node)
 	}
-	if pp.reach.words["__doc__"] {
+	if pp.reach.lookedUp(m.path, "__doc__") {
 		if sts := namedNoComments(m.root); len(sts) > 0 {
 			sts[0].expandAll()
 		}
 	}
 	for _, st := range m.root.Children() {
 		if top[st] {
-			pp.copyStatement(st)
+			pp.copyStatement(m.path, st)
 		}
 	}
 }
 
-// copyStatement copies a module-level statement: compound statements
-// whole but for the functions and classes in them, which are copied when
-// their names are referenced.
-func (pp *prepass) copyStatement(st *pnode) {
+// copyStatement copies a module-level statement of module p: compound
+// statements whole but for the functions and classes in them, which are
+// copied when reach may look them up.
+func (pp *prepass) copyStatement(p string, st *pnode) {
 	switch st.Type() {
 	case "function_definition":
-		pp.copyFunction(st)
+		pp.copyFunction(p, st)
 	case "class_definition":
-		pp.copyClass(st)
+		pp.copyClass(p, st)
 	case "decorated_definition":
 		for _, c := range st.Children() {
 			switch c.Type() {
 			case "function_definition":
-				pp.copyFunction(c)
+				pp.copyFunction(p, c)
 			case "class_definition":
-				pp.copyClass(c)
+				pp.copyClass(p, c)
 			default:
 				c.expandAll()
 			}
@@ -235,10 +331,10 @@ func (pp *prepass) copyStatement(st *pnode) {
 		for _, c := range st.Children() {
 			switch c.Type() {
 			case "block", "elif_clause", "else_clause", "except_clause", "except_group_clause", "finally_clause", "case_clause":
-				pp.copyStatement(c)
+				pp.copyStatement(p, c)
 			default:
 				if st.Type() == "block" {
-					pp.copyStatement(c)
+					pp.copyStatement(p, c)
 				} else {
 					c.expandAll()
 				}
@@ -249,37 +345,49 @@ func (pp *prepass) copyStatement(st *pnode) {
 	}
 }
 
-// copyFunction copies a function whose name is referenced, body included.
-func (pp *prepass) copyFunction(fn *pnode) {
-	if n := fn.Field("name"); n != nil && pp.reach.words[n.Text()] {
+// copyFunction copies a function whose name is looked up in module p,
+// body included.
+func (pp *prepass) copyFunction(p string, fn *pnode) {
+	if n := fn.Field("name"); n != nil && pp.reach.looked[p][n.Text()] {
 		fn.expandAll()
 	}
 }
 
-// copyClass copies a referenced class: its header and body, the bodies of
-// its methods only when their names are referenced.
-func (pp *prepass) copyClass(cls *pnode) {
-	if n := cls.Field("name"); n == nil || !pp.reach.words[n.Text()] {
+// copyMethod copies a method whose name is an attribute name of reach.
+func (pp *prepass) copyMethod(fn *pnode) {
+	if n := fn.Field("name"); n != nil && pp.reach.attrs[n.Text()] {
+		fn.expandAll()
+	}
+}
+
+// copyClass copies a class looked up in module p: its header and body,
+// the bodies of its methods only when reach may read them.
+func (pp *prepass) copyClass(p string, cls *pnode) {
+	if n := cls.Field("name"); n == nil || !pp.reach.looked[p][n.Text()] {
 		return
 	}
+	pp.copyClassBody(cls)
+}
+
+func (pp *prepass) copyClassBody(cls *pnode) {
 	for _, c := range cls.Children() {
-		if c.field != "body" || c.Type() != "block" {
+		if c.field.String() != "body" || c.Type() != "block" {
 			c.expandAll()
 			continue
 		}
 		for _, st := range c.Children() {
 			switch st.Type() {
 			case "function_definition":
-				pp.copyFunction(st)
+				pp.copyMethod(st)
 			case "class_definition":
-				pp.copyClass(st)
+				pp.copyClassBody(st)
 			case "decorated_definition":
 				for _, d := range st.Children() {
 					switch d.Type() {
 					case "function_definition":
-						pp.copyFunction(d)
+						pp.copyMethod(d)
 					case "class_definition":
-						pp.copyClass(d)
+						pp.copyClassBody(d)
 					default:
 						d.expandAll()
 					}
@@ -295,7 +403,7 @@ func (pp *prepass) copyClass(cls *pnode) {
 // header, its decorators, and the functions it is nested in.
 func copyClassHeader(c *pnode) {
 	for _, k := range c.Children() {
-		if k.field != "body" {
+		if k.field.String() != "body" {
 			k.expandAll()
 		}
 	}
@@ -322,7 +430,7 @@ func copyClassHeader(c *pnode) {
 func nodeAt(root *pnode, off uint32, typ string) *pnode {
 	n := root
 	for n != nil {
-		if n.start == off && n.typ == typ {
+		if n.start == off && n.Type() == typ {
 			return n
 		}
 		var next *pnode
@@ -343,32 +451,6 @@ func isWordByte(c byte) bool {
 
 func isASCIIWordByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-// addRefs adds the words of src to set, but for the names right after the
-// def and class keywords.
-func addRefs(src []byte, set map[string]bool) {
-	prevKW := false // the last word was def or class, followed by blanks only
-	for i := 0; i < len(src); {
-		c := src[i]
-		if !isWordByte(c) {
-			if c != ' ' && c != '\t' {
-				prevKW = false
-			}
-			i++
-			continue
-		}
-		j := i + 1
-		for j < len(src) && isWordByte(src[j]) {
-			j++
-		}
-		w := src[i:j]
-		if !prevKW && !set[string(w)] {
-			set[string(w)] = true
-		}
-		prevKW = string(w) == "def" || string(w) == "class"
-		i = j
-	}
 }
 
 // attrTriggers are the attribute names extractModule acts on: decorators
@@ -411,25 +493,23 @@ func skipExtras(src []byte, i int) int {
 	return i
 }
 
-// scanSource reports whether src may hold something extractModule acts on
-// (an attribute named in attrTriggers, a call of FastMCP, MCPServer or
-// Server), and the offsets of the class keywords that may start a class
-// with bases. Only files without syntax errors are judged by it, and it
-// errs on the side of yes: a match in a string or comment only costs time.
-func scanSource(src []byte) (trigger bool, classes []int) {
+// scanSource returns the offsets of the names extractModule may act on:
+// an attribute named in attrTriggers (the offset of the name), and a call
+// of FastMCP, MCPServer or Server (the offset of the callee's last name);
+// and the offsets of the class keywords that may start a class with bases.
+// Only files without syntax errors are judged by it, and it errs on the
+// side of yes: a match in a string or comment only costs time.
+func scanSource(src []byte) (triggers, classes []int) {
 	for i := 0; i < len(src); i++ {
 		switch src[i] {
 		case '.':
-			if trigger {
-				continue
-			}
 			j := skipExtras(src, i+1)
 			k := j
 			for k < len(src) && isASCIIWordByte(src[k]) {
 				k++
 			}
 			if k > j && attrTriggers[string(src[j:k])] && (k == len(src) || !isASCIIWordByte(src[k])) {
-				trigger = true
+				triggers = append(triggers, j)
 			}
 		case 'c':
 			if !bytes.HasPrefix(src[i:], []byte("class")) || (i > 0 && isASCIIWordByte(src[i-1])) || (i+5 < len(src) && isASCIIWordByte(src[i+5])) {
@@ -449,33 +529,28 @@ func scanSource(src []byte) (trigger bool, classes []int) {
 			classes = append(classes, i)
 		}
 	}
-	if !trigger {
-		for _, w := range ctorTriggers {
-			for at := 0; ; {
-				i := bytes.Index(src[at:], w)
-				if i < 0 {
-					break
-				}
-				i += at
-				at = i + 1
-				if i > 0 && isASCIIWordByte(src[i-1]) {
-					continue
-				}
-				end := i + len(w)
-				if end < len(src) && isASCIIWordByte(src[end]) {
-					continue
-				}
-				if j := skipExtras(src, end); j < len(src) && src[j] == '(' {
-					trigger = true
-					break
-				}
-			}
-			if trigger {
+	for _, w := range ctorTriggers {
+		for at := 0; ; {
+			i := bytes.Index(src[at:], w)
+			if i < 0 {
 				break
+			}
+			i += at
+			at = i + 1
+			if i > 0 && isASCIIWordByte(src[i-1]) {
+				continue
+			}
+			end := i + len(w)
+			if end < len(src) && isASCIIWordByte(src[end]) {
+				continue
+			}
+			if j := skipExtras(src, end); j < len(src) && src[j] == '(' {
+				triggers = append(triggers, i)
 			}
 		}
 	}
-	return trigger, classes
+	sort.Ints(triggers)
+	return triggers, classes
 }
 
 // hasWord reports whether src has one of the words.
@@ -498,120 +573,76 @@ func hasWord(src []byte, words map[string]bool) bool {
 }
 
 // serverClasses finds the workspace classes that subclass a server class.
-// A plain call Name(…) in a file that is no candidate can construct a
-// server only through one of them (constructor), so when there is none,
-// such files need not be walked. When there are, the files whose text
-// names them, or names bound through them, are walked (x.slow).
+// A plain call Name(…) can construct a server only through one of them
+// (constructor), so when there is none, extractModule needs to visit only
+// the sites. When there are, the files whose text names them, or names
+// that top-level statements bind through them (bindingClosure), are walked
+// whole (x.slow); they are parsed again, as the prepass did not copy them.
 //
-// The classes are judged by a sandbox: an extractor of its own sharing the
-// modules, so that this early evaluation changes neither the memos, the
-// modules loaded and their order, nor the gaps of the extraction.
+// Every file with classes with bases is examined but a test file that no
+// other file names, which no module can import. The classes are judged by
+// a sandbox: an extractor of its own sharing the modules, so that this
+// early evaluation changes neither the memos, the modules loaded and their
+// order, nor the gaps of the extraction.
 func (x *extractor) serverClasses() {
-	type class struct {
-		m *module
-		n *pnode
-	}
-	var classes []class
-	for _, p := range x.pre.order {
-		if pr := x.pre.done[p]; pr != nil && pr.m != nil {
-			for _, c := range pr.m.classes {
-				classes = append(classes, class{pr.m, c})
+	var examine []*fileText
+	stems := map[string]bool{}
+	for _, ft := range x.pre.reach.texts {
+		if ft.classes && len(ft.src) <= maxFileSize {
+			examine = append(examine, ft)
+			if isTestFile(ft.path) {
+				stems[moduleName(ft.path)] = false
 			}
 		}
 	}
-	if len(classes) == 0 {
+	if len(examine) == 0 {
 		return
+	}
+	if len(stems) > 0 {
+		// Which test files other files name (their own name aside).
+		for _, ft := range x.pre.reach.texts {
+			eachWord(ft.src, 0, len(ft.src), func(w []byte, _ bool, _ []byte) {
+				if named, ok := stems[string(w)]; ok && !named && moduleName(ft.path) != string(w) {
+					stems[string(w)] = true
+				}
+			})
+		}
 	}
 	sb := newExtractor(x.ctx, x.src)
 	sb.pre = x.pre
-	words := map[string]bool{}
-	for _, c := range classes {
-		if sb.serverOfValue(&value{k: kClass, m: c.m, node: c.n}) != nil {
-			if n := c.n.Field("name"); n != nil {
-				words[n.Text()] = true
-			}
-		}
-		if sb.err != nil {
-			x.err = sb.err
-			return
-		}
-	}
-	if len(words) == 0 {
-		return
-	}
-	// Names bound by a module-level statement that mentions one of words
-	// may hold such a class too, to a fixpoint.
-	type stmt struct {
-		src   []byte
-		names []string
-		fired bool
-	}
-	var stmts []*stmt
-	byWord := map[string][]*stmt{}
-	for _, p := range x.pre.order {
-		pr := x.pre.done[p]
-		if pr == nil || pr.m == nil || pr.m.sc == nil {
+	servers := map[string]bool{}
+	for _, ft := range examine {
+		if isTestFile(ft.path) && !stems[moduleName(ft.path)] {
 			continue
 		}
-		m := pr.m
-		of := map[*pnode]*stmt{}
-		for name, bs := range m.sc.binds {
-			for _, b := range bs {
-				t := b.node
-				for t != nil && t.parent != nil && t.parent != m.root {
-					t = t.parent
+		pr := x.pre.done[ft.path]
+		if pr == nil {
+			// A file the prepass skipped (a test file): only what
+			// evaluating the bases reads is copied.
+			pr = x.pre.process(ft.path, ft.src, map[string]symbol{}, false)
+			x.pre.done[ft.path] = pr
+		}
+		if pr.m == nil {
+			continue
+		}
+		for _, c := range pr.m.classes {
+			if sb.serverOfValue(&value{k: kClass, m: pr.m, node: c}) != nil {
+				if n := c.Field("name"); n != nil {
+					servers[n.Text()] = true
 				}
-				if t == nil {
-					continue
-				}
-				s := of[t]
-				if s == nil {
-					s = &stmt{src: m.src[t.start:t.end]}
-					of[t] = s
-					stmts = append(stmts, s)
-					seen := map[string]bool{}
-					for i := 0; i < len(s.src); {
-						if !isWordByte(s.src[i]) {
-							i++
-							continue
-						}
-						j := i + 1
-						for j < len(s.src) && isWordByte(s.src[j]) {
-							j++
-						}
-						if w := string(s.src[i:j]); !seen[w] {
-							seen[w] = true
-							byWord[w] = append(byWord[w], s)
-						}
-						i = j
-					}
-				}
-				s.names = append(s.names, name)
+			}
+			if sb.err != nil {
+				x.err = sb.err
+				return
 			}
 		}
 	}
-	var work []string
-	for w := range words {
-		work = append(work, w)
+	if len(servers) == 0 {
+		return
 	}
-	for len(work) > 0 {
-		w := work[len(work)-1]
-		work = work[:len(work)-1]
-		for _, s := range byWord[w] {
-			if s.fired {
-				continue
-			}
-			s.fired = true
-			for _, n := range s.names {
-				if !words[n] {
-					words[n] = true
-					work = append(work, n)
-				}
-			}
-		}
-	}
+	words := bindingClosure(x.pre.reach.texts, servers)
 	for _, p := range x.paths {
-		if pr := x.pre.done[p]; !isTestFile(p) && (pr == nil || pr.m == nil || !pr.m.cand) && hasWord(x.files[p], words) {
+		if !isTestFile(p) && hasWord(x.files[p], words) {
 			x.slow[p] = true
 		}
 	}

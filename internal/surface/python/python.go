@@ -28,7 +28,7 @@ import (
 // Bounds that keep hostile or huge input from exhausting time or memory.
 const (
 	maxFileSize  = 4 << 20 // a larger .py file is a gap, not parsed
-	maxModules   = 2000    // modules parsed per Extract, imported ones included
+	maxModules   = 2000    // modules loaded per Extract, imported ones included
 	maxReads     = 2000    // ReadFile attempts spent looking for imported modules
 	maxDepth     = 64      // recursion of evaluation and schema building
 	maxText      = 1 << 20 // longest folded text; longer is cut and partial
@@ -43,6 +43,10 @@ const (
 // Y, import pkg.mod as m) through src.Files and src.ReadFile. The error is
 // non-nil only when ctx ends or the extractor itself fails; an unparsable
 // file is a gap of the surface.
+//
+// Each file is parsed once, ahead and in parallel (prepass), and its tree
+// is closed at once: what the extraction may read of it is copied first.
+// The extraction then runs on the copies, module by module in path order.
 func Extract(ctx context.Context, src surface.Source) (s *surface.Surface, err error) {
 	x := newExtractor(ctx, src)
 	defer func() {
@@ -111,6 +115,7 @@ type extractor struct {
 	mods    map[string]*module // loaded modules by path; nil when unreadable
 	reads   int
 	located map[string]modRef // locate results by exactness and path
+	index   *pathIndex
 
 	memo      map[memoKey]*value
 	busy      map[memoKey]bool
@@ -209,6 +214,11 @@ type module struct {
 	// cand: the file may declare something (see scanSource), so
 	// extractModule walks it.
 	cand bool
+	// sites are the nodes of a candidate the walk acts on (see findSites),
+	// in walk order, unless walkAll: a file with syntax errors is walked
+	// whole.
+	sites   []*pnode
+	walkAll bool
 	// classes are the class definitions with bases.
 	classes []*pnode
 }
@@ -331,36 +341,12 @@ func (x *extractor) locate(rel string, exact bool) modRef {
 }
 
 func (x *extractor) search(rel string, exact bool) modRef {
-	match := func(p, cand string) bool {
-		if exact {
-			return p == cand
-		}
-		return p == cand || strings.HasSuffix(p, "/"+cand)
+	find := x.indexed
+	if rel == "" {
+		find = x.scan
 	}
-	best := ""
-	for _, cand := range []string{rel + ".py", rel + "/__init__.py"} {
-		for _, p := range x.paths {
-			if match(p, cand) && (best == "" || len(p) < len(best)) {
-				best = p
-			}
-		}
-	}
-	if best != "" {
-		return fileRef(best)
-	}
-	// A namespace package: a directory holding .py files but no __init__.
-	for _, p := range x.paths {
-		if exact && strings.HasPrefix(p, rel+"/") {
-			return modRef{dir: rel, ok: true}
-		}
-		if !exact {
-			if strings.HasPrefix(p, rel+"/") {
-				return modRef{dir: rel, ok: true}
-			}
-			if i := strings.Index(p, "/"+rel+"/"); i >= 0 {
-				return modRef{dir: p[:i+1+len(rel)], ok: true}
-			}
-		}
+	if r, ok := find(rel, exact); ok {
+		return r
 	}
 	roots := []string{""}
 	if !exact {
@@ -383,6 +369,122 @@ func (x *extractor) search(rel string, exact bool) modRef {
 		}
 	}
 	return modRef{}
+}
+
+// indexed is scan's answer, from an index of the paths (pathIndex).
+func (x *extractor) indexed(rel string, exact bool) (modRef, bool) {
+	ix := x.pathIndex()
+	var best string
+	if exact {
+		if _, ok := x.files[rel+".py"]; ok {
+			best = rel + ".py"
+		} else if _, ok := x.files[rel+"/__init__.py"]; ok {
+			best = rel + "/__init__.py"
+		}
+	} else {
+		best = ix.suffix[rel+".py"]
+		if b := ix.suffix[rel+"/__init__.py"]; b != "" && (best == "" || len(b) < len(best)) {
+			best = b
+		}
+	}
+	switch {
+	case best != "":
+		return fileRef(best), true
+	case exact && ix.dirs[rel]:
+		return modRef{dir: rel, ok: true}, true
+	case !exact:
+		if d, ok := ix.namespace[rel]; ok {
+			return modRef{dir: d, ok: true}, true
+		}
+	}
+	return modRef{}, false
+}
+
+// scan looks rel up among the files of the workspace: the shortest path
+// that is rel (exact) or ends with it, as a module or a package, else a
+// directory holding files, a namespace package.
+func (x *extractor) scan(rel string, exact bool) (modRef, bool) {
+	match := func(p, cand string) bool {
+		if exact {
+			return p == cand
+		}
+		return p == cand || strings.HasSuffix(p, "/"+cand)
+	}
+	best := ""
+	for _, cand := range []string{rel + ".py", rel + "/__init__.py"} {
+		for _, p := range x.paths {
+			if match(p, cand) && (best == "" || len(p) < len(best)) {
+				best = p
+			}
+		}
+	}
+	if best != "" {
+		return fileRef(best), true
+	}
+	// A namespace package: a directory holding .py files but no __init__.
+	for _, p := range x.paths {
+		if exact && strings.HasPrefix(p, rel+"/") {
+			return modRef{dir: rel, ok: true}, true
+		}
+		if !exact {
+			if strings.HasPrefix(p, rel+"/") {
+				return modRef{dir: rel, ok: true}, true
+			}
+			if i := strings.Index(p, "/"+rel+"/"); i >= 0 {
+				return modRef{dir: p[:i+1+len(rel)], ok: true}, true
+			}
+		}
+	}
+	return modRef{}, false
+}
+
+// pathIndex indexes the paths for search, which would otherwise scan all
+// of them for every module name.
+type pathIndex struct {
+	// suffix maps the paths and their suffixes after a slash to the
+	// shortest path ending so, the first in order among equals.
+	suffix map[string]string
+	dirs   map[string]bool // the directories of the paths, at any depth
+	// namespace maps rel to the package directory of the first path that
+	// starts with rel/ (rel) or holds /rel/ (the prefix up to it).
+	namespace map[string]string
+}
+
+func (x *extractor) pathIndex() *pathIndex {
+	if x.index != nil {
+		return x.index
+	}
+	ix := &pathIndex{suffix: map[string]string{}, dirs: map[string]bool{}, namespace: map[string]string{}}
+	for _, p := range x.paths {
+		put := func(k string) {
+			if b, ok := ix.suffix[k]; !ok || len(p) < len(b) {
+				ix.suffix[k] = p
+			}
+		}
+		put(p)
+		var slashes []int
+		for i := 0; i < len(p); i++ {
+			if p[i] == '/' {
+				put(p[i+1:])
+				slashes = append(slashes, i)
+			}
+		}
+		for _, k := range slashes {
+			ix.dirs[p[:k]] = true
+			if _, ok := ix.namespace[p[:k]]; !ok {
+				ix.namespace[p[:k]] = p[:k]
+			}
+		}
+		for a, i := range slashes {
+			for _, j := range slashes[a+1:] {
+				if _, ok := ix.namespace[p[i+1:j]]; !ok {
+					ix.namespace[p[i+1:j]] = p[:j]
+				}
+			}
+		}
+	}
+	x.index = ix
+	return ix
 }
 
 func fileRef(p string) modRef {

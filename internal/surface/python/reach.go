@@ -1,58 +1,78 @@
 package python
 
 import (
+	"bytes"
 	"path"
-	"runtime"
-	"sync"
+	"strings"
 )
 
-// reach estimates, from the source text alone, which names the extraction
-// may look up, so that the prepass copies their definitions before it
-// closes each tree. Evaluation starts in the candidate files (the only
-// ones extractModule walks) and reaches other code only by name: a module
-// by an imported or accessed name, a module-level binding by its name, a
-// function or method by its name. So the names are closed over:
+// reach estimates, from the source text alone, which definitions the
+// extraction may read, so that the prepass copies them before it closes
+// each tree (copyReferenced). Evaluation starts at the sites of the
+// candidate files (the nodes extractModule acts on) and reaches other code
+// only by name:
 //
-//   - every word of a candidate file;
-//   - every word of the module-level code (all but the top-level def and
-//     class statements) of a module whose name is reached;
-//   - every word of a top-level function of such a module whose name is
-//     reached; for a class, every word but those of its methods, and the
-//     words of the methods whose names are reached.
+//   - a name read in a module is looked up among the bindings of its top
+//     level (then through its star imports);
+//   - a binding made by an import looks the imported name up in the
+//     imported module; alias.name looks name up in the module alias stands
+//     for;
+//   - other attribute names may name methods (a kept instance's method).
 //
-// A second, weaker closure (modWords) follows what evaluating the bases of
-// classes needs (serverClasses): it starts from the module-level code and
-// class headers of the files with classes that have bases, and follows
-// module-level code only, never function bodies.
+// So, from the statements holding the sites, to a fixpoint: the top-level
+// statements that bind a looked-up name are read (all their words: names
+// read in their module, attribute names), a function's body included; for
+// a class, all but its methods, and the methods named by attribute names.
+// A second closure (bases) follows what evaluating the bases of classes
+// reads (serverClasses): it starts from the headers of the classes with
+// bases and never enters a function.
 //
-// The statement structure comes from a logical-line scan (lines, strings,
-// brackets, comments, indentation). A wrong guess costs time, never
-// correctness: what was not copied is parsed again when needed.
+// The statement structure comes from a scan of logical lines (strings,
+// brackets, comments, continuation lines, indentation) and modules are
+// matched by their last name. A wrong guess costs time, never correctness:
+// what was not copied is parsed again when needed.
 type reachInfo struct {
-	words    map[string]bool // names reached from the candidate files
-	modWords map[string]bool // names reached from the classes with bases
+	looked  map[string]map[string]bool // by path: names looked up in the module
+	attrs   map[string]bool            // attribute names: the methods that may be read
+	reached map[string]bool            // the modules that may be read
+	bases   map[string]map[string]bool // by path: names looked up by the bases closure
+	texts   []*fileText                // the files, in path order
 }
 
-// chunk is a def or class statement: a top-level one, or a method.
-type chunk struct {
-	name       string
-	class      bool
+// lookedUp reports a name the extraction may look up in module p.
+func (r *reachInfo) lookedUp(p, name string) bool {
+	return r.looked[p][name] || r.bases[p][name]
+}
+
+// unit is a statement of a module's top level, or a method of a class.
+type unit struct {
+	kind       byte // 'd' def, 'c' class, 'i' import, 's' other statement
+	names      []string
 	start, end int
-	methods    []chunk // of a class
+	methods    []unit // of a class
+}
+
+// importEntry is one name an import statement binds: import a.b as local
+// (attr ""), from mod import attr as local.
+type importEntry struct {
+	local, mod, attr string
 }
 
 // fileText is what reach knows of a file.
 type fileText struct {
-	path    string
-	src     []byte
-	cand    bool
-	classes bool    // has a class with bases
-	chunks  []chunk // its top-level def and class statements
+	path     string
+	src      []byte
+	triggers []int // of a candidate (see scanSource)
+	classes  bool  // has a class with bases
+	units    []unit
+	imports  map[string][]importEntry // by local name
+	stars    []string                 // modules star-imported
 }
 
-// logicalLine is the first token of a logical line and its indentation.
+// logicalLine is a logical line: its first token, its end (the newline
+// or the end of the source) and its indentation.
 type logicalLine struct {
-	at, indent int
+	at, end, indent int
 }
 
 // logicalLines splits src into logical lines (blank and comment-only
@@ -85,9 +105,9 @@ func logicalLines(src []byte) []logicalLine {
 				continue
 			}
 		}
-		out = append(out, logicalLine{at: j, indent: j - ls})
 		depth := 0
 		k := j
+		end := len(src)
 	line:
 		for k < len(src) {
 			switch c := src[k]; c {
@@ -110,12 +130,14 @@ func logicalLines(src []byte) []logicalLine {
 				}
 			case '\n':
 				if depth == 0 {
+					end = k
 					k++
 					break line
 				}
 			}
 			k++
 		}
+		out = append(out, logicalLine{at: j, end: end, indent: j - ls})
 		i = k
 	}
 	return out
@@ -160,8 +182,121 @@ func wordAt(src []byte, i int) string {
 	return string(src[i:j])
 }
 
+// eachWord calls fn for each word of src[from:to], with the word before
+// the dot when it is an attribute name (recv, "" when the receiver is no
+// plain name).
+func eachWord(src []byte, from, to int, fn func(w []byte, attr bool, recv []byte)) {
+	var prev []byte // the last word, while only blanks follow it
+	dot := false    // a dot follows prev (or something else)
+	attr := false
+	for i := from; i < to; {
+		c := src[i]
+		if !isWordByte(c) {
+			switch c {
+			case ' ', '\t', '\n', '\r', '\\':
+			case '.':
+				attr, dot = true, prev != nil
+				if !dot {
+					prev = nil
+				}
+			default:
+				attr, prev, dot = false, nil, false
+			}
+			i++
+			continue
+		}
+		j := i + 1
+		for j < to && isWordByte(src[j]) {
+			j++
+		}
+		w := src[i:j]
+		var recv []byte
+		if attr && dot {
+			recv = prev
+		}
+		fn(w, attr, recv)
+		prev, attr, dot = w, false, false
+		i = j
+	}
+}
+
+var compound = map[string]bool{"if": true, "for": true, "while": true, "try": true, "with": true, "match": true, "async": true}
+
+// statement reads a top-level statement other than def and class: the
+// names it may bind and, for an import, what they stand for.
+func (ft *fileText) statement(from, to int) []string {
+	src := ft.src
+	first := wordAt(src, from)
+	var out []string
+	all := func() {
+		eachWord(src, from, to, func(w []byte, _ bool, _ []byte) { out = append(out, string(w)) })
+	}
+	switch {
+	case compound[first]:
+		all() // whatever its blocks bind
+	case first == "import" || first == "from":
+		mod := ""
+		at := from + len(first)
+		if first == "from" {
+			i := bytes.Index(src[from:to], []byte(" import"))
+			if i < 0 {
+				all()
+				return out
+			}
+			mod = strings.Join(strings.Fields(string(src[at:from+i])), "")
+			at = from + i + len(" import")
+		}
+		rest := src[at:to]
+		if first == "from" && bytes.IndexByte(rest, '*') >= 0 {
+			ft.stars = append(ft.stars, mod)
+			out = append(out, "*")
+		}
+		for _, item := range bytes.Split(rest, []byte(",")) {
+			fs := strings.Fields(strings.NewReplacer("(", " ", ")", " ", "\\", " ").Replace(string(item)))
+			if len(fs) == 0 || fs[0] == "*" {
+				continue
+			}
+			e := importEntry{local: fs[0], mod: mod, attr: fs[0]}
+			if first == "import" {
+				e = importEntry{local: fs[0], mod: fs[0]}
+				if i := strings.IndexByte(fs[0], '.'); i >= 0 {
+					e.local = fs[0][:i]
+				}
+			}
+			if len(fs) >= 3 && fs[1] == "as" {
+				e.local = fs[2]
+			}
+			ft.imports[e.local] = append(ft.imports[e.local], e)
+			out = append(out, e.local)
+		}
+	default:
+		// The targets of an assignment (a, b = …; x: T = …; x += …), or
+		// the name changed by x.append(…).
+		depth := 0
+		for i := from; i < to; i++ {
+			switch c := src[i]; c {
+			case '\'', '"':
+				i = skipString(src, i) - 1
+			case '(', '[', '{':
+				depth++
+			case ')', ']', '}':
+				depth--
+			case '=':
+				if depth == 0 && (i+1 >= to || src[i+1] != '=') && (i == from || !bytes.ContainsRune([]byte("=!<>"), rune(src[i-1]))) {
+					eachWord(src, from, i, func(w []byte, _ bool, _ []byte) { out = append(out, string(w)) })
+					return out
+				}
+			}
+		}
+		if first != "" {
+			out = append(out, first)
+		}
+	}
+	return out
+}
+
 // defName returns whether the logical line at i is a def or class
-// statement (after decorators), and its name.
+// statement, and its name.
 func defName(src []byte, i int) (name string, class, ok bool) {
 	w := wordAt(src, i)
 	if w == "async" {
@@ -174,236 +309,355 @@ func defName(src []byte, i int) (name string, class, ok bool) {
 	return wordAt(src, skipExtras(src, i+len(w))), w == "class", true
 }
 
-// chunksOf finds the def and class statements of lines at indentation
-// indent, within [from, to): top-level ones, or the methods of a class.
-func chunksOf(src []byte, lines []logicalLine, indent, to int, methods bool) []chunk {
-	var out []chunk
+// unitsOf groups the logical lines at indentation indent with the deeper
+// lines after them into units; within a class (methods), only the def
+// and class statements are kept.
+func (ft *fileText) unitsOf(lines []logicalLine, indent int, methods bool) []unit {
+	src := ft.src
+	var out []unit
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		if l.indent != indent {
 			continue
 		}
-		start := l.at
 		j := i
 		for j < len(lines) && lines[j].indent == indent && src[lines[j].at] == '@' {
 			j++
 		}
 		if j >= len(lines) || lines[j].indent != indent {
-			continue
-		}
-		name, class, ok := defName(src, lines[j].at)
-		if !ok {
-			i = j
-			continue
+			j = i // decorators of nothing
 		}
 		k := j + 1
 		for k < len(lines) && lines[k].indent > indent {
 			k++
 		}
-		end := to
-		if k < len(lines) {
-			end = lines[k].at - lines[k].indent
+		u := unit{start: l.at, end: lines[k-1].end}
+		name, class, ok := defName(src, lines[j].at)
+		switch {
+		case ok && class:
+			u.kind, u.names = 'c', []string{name}
+			if !methods && j+1 < k {
+				u.methods = ft.unitsOf(lines[j+1:k], lines[j+1].indent, true)
+			}
+		case ok:
+			u.kind, u.names = 'd', []string{name}
+		case methods:
+			i = k - 1
+			continue
+		default:
+			u.kind, u.names = 's', ft.statement(l.at, u.end)
+			if w := wordAt(src, l.at); w == "import" || w == "from" {
+				u.kind = 'i'
+			}
 		}
-		c := chunk{name: name, class: class, start: start, end: end}
-		if class && !methods && j+1 < k {
-			c.methods = chunksOf(src, lines[j+1:k], lines[j+1].indent, end, true)
-		}
-		out = append(out, c)
+		out = append(out, u)
 		i = k - 1
 	}
 	return out
 }
 
 // computeReach closes the reached names over the files of x.
-func computeReach(x *extractor) *reachInfo {
+func computeReach(x *extractor) (*reachInfo, error) {
 	files := make([]*fileText, len(x.paths))
-	n := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := 0; w < n; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; i < len(x.paths); i += n {
-				p := x.paths[i]
-				src := x.files[p]
-				ft := &fileText{path: p, src: src}
-				trigger, classes := scanSource(src)
-				ft.cand = trigger && !isTestFile(p)
-				ft.classes = len(classes) > 0
-				ft.chunks = chunksOf(src, logicalLines(src), 0, len(src), false)
-				files[i] = ft
-			}
-		}(w)
-	}
-	wg.Wait()
-	r := &reachInfo{}
-	var full, mod []*fileText
-	for _, ft := range files {
-		if ft.cand {
-			full = append(full, ft)
+	err := parallel(x.ctx, len(x.paths), func(i int, _ map[string]symbol) {
+		p := x.paths[i]
+		src := x.files[p]
+		ft := &fileText{path: p, src: src, imports: map[string][]importEntry{}}
+		triggers, classes := scanSource(src)
+		if !isTestFile(p) {
+			ft.triggers = triggers
 		}
-		if ft.classes {
-			mod = append(mod, ft)
-		}
+		ft.classes = len(classes) > 0
+		ft.units = ft.unitsOf(logicalLines(src), 0, false)
+		files[i] = ft
+	})
+	if err != nil {
+		return nil, err
 	}
-	r.words = closeNames(files, full, true)
-	r.modWords = closeNames(files, mod, false)
-	return r
+	if err := x.ctx.Err(); err != nil {
+		return nil, err
+	}
+	r := &reachInfo{reached: map[string]bool{}, texts: files}
+	r.looked, r.attrs = closeNames(files, true, r.reached)
+	r.bases, _ = closeNames(files, false, r.reached)
+	return r, nil
 }
 
-// closeNames closes the names reached from the seed files: with bodies,
-// from all their words and through functions; without, from their
-// module-level code and class headers, through module-level code only.
-func closeNames(files []*fileText, seeds []*fileText, bodies bool) map[string]bool {
-	words := map[string]bool{}
-	var work []string
-	add := func(src []byte, from, to int, skip []chunk) {
-		for i := from; i < to; {
-			if len(skip) > 0 && i >= skip[0].start {
-				if i < skip[0].end {
-					i = skip[0].end
-				}
-				skip = skip[1:]
-				continue
-			}
-			if !isWordByte(src[i]) {
-				i++
-				continue
-			}
-			j := i + 1
-			for j < to && isWordByte(src[j]) {
-				j++
-			}
-			if !words[string(src[i:j])] {
-				w := string(src[i:j])
-				words[w] = true
-				work = append(work, w)
-			}
-			i = j
-		}
-	}
+// closeNames computes the closure: with bodies, from the candidate sites;
+// without, from the class headers, never entering functions. It returns
+// the names looked up by module and the attribute names, and adds the
+// modules it reaches to reached.
+func closeNames(files []*fileText, bodies bool, reached map[string]bool) (map[string]map[string]bool, map[string]bool) {
+	byPath := map[string]*fileText{}
+	modules := map[string][]*fileText{}
 	type ref struct {
 		f *fileText
-		c *chunk
-		m *chunk // a method of c
+		u *unit
+		m *unit // a method of u
 	}
-	byName := map[string][]ref{}
-	modules := map[string][]*fileText{}
-	for _, f := range files {
-		modules[moduleName(f.path)] = append(modules[moduleName(f.path)], f)
-		for i := range f.chunks {
-			c := &f.chunks[i]
-			byName[c.name] = append(byName[c.name], ref{f: f, c: c})
-			if bodies {
-				for j := range c.methods {
-					byName[c.methods[j].name] = append(byName[c.methods[j].name], ref{f: f, c: c, m: &c.methods[j]})
-				}
-			}
-		}
-	}
-	byPath := map[string]*fileText{}
+	bindings := map[*fileText]map[string][]*unit{}
+	methods := map[string][]ref{}
 	for _, f := range files {
 		byPath[f.path] = f
+		modules[moduleName(f.path)] = append(modules[moduleName(f.path)], f)
+		b := map[string][]*unit{}
+		for i := range f.units {
+			u := &f.units[i]
+			for _, name := range u.names {
+				b[name] = append(b[name], u)
+			}
+			for j := range u.methods {
+				methods[u.methods[j].names[0]] = append(methods[u.methods[j].names[0]], ref{f: f, u: u, m: &u.methods[j]})
+			}
+		}
+		bindings[f] = b
 	}
-	reachedFile := map[*fileText]bool{}
-	fired := map[*chunk]bool{}
+	looked := map[string]map[string]bool{}
+	attrs := map[string]bool{}
+	fired := map[*unit]bool{}
+	type event struct {
+		f    *fileText
+		name string
+	}
+	var work []event
+	lookUp := func(f *fileText, name string) {
+		reached[f.path] = true
+		l := looked[f.path]
+		if l == nil {
+			l = map[string]bool{}
+			looked[f.path] = l
+		}
+		if !l[name] {
+			l[name] = true
+			work = append(work, event{f, name})
+		}
+	}
+	// targets are the modules an import of mod from f may read.
+	targets := func(f *fileText, mod string) []*fileText {
+		rest := strings.TrimLeft(mod, ".")
+		if rest == "" {
+			d := path.Dir(f.path)
+			for i := 1; i < len(mod); i++ {
+				d = path.Dir(d)
+			}
+			init := "__init__.py"
+			if d != "." && d != "/" {
+				init = d + "/__init__.py"
+			}
+			if pf := byPath[init]; pf != nil {
+				return []*fileText{pf}
+			}
+			return nil
+		}
+		if i := strings.LastIndexByte(rest, '.'); i >= 0 {
+			rest = rest[i+1:]
+		}
+		return modules[rest]
+	}
 	var fire func(r ref)
-	fire = func(r ref) {
-		switch {
-		case r.m != nil:
-			if !fired[r.c] || fired[r.m] {
+	read := func(f *fileText, from, to int) {
+		eachWord(f.src, from, to, func(w []byte, attr bool, recv []byte) {
+			name := string(w)
+			if !attr {
+				lookUp(f, name)
 				return
 			}
-			fired[r.m] = true
-			add(r.f.src, r.m.start, r.m.end, nil)
-		case !fired[r.c]:
-			fired[r.c] = true
-			switch {
-			case !r.c.class:
+			if !attrs[name] {
+				attrs[name] = true
 				if bodies {
-					add(r.f.src, r.c.start, r.c.end, nil)
-				}
-			case bodies:
-				add(r.f.src, r.c.start, r.c.end, r.c.methods)
-				for j := range r.c.methods {
-					if words[r.c.methods[j].name] {
-						fire(ref{f: r.f, c: r.c, m: &r.c.methods[j]})
+					for _, r := range methods[name] {
+						if fired[r.u] {
+							fire(r)
+						}
 					}
 				}
-			default:
-				// The header, up to the colon that ends it.
-				end := r.c.end
-				if len(r.c.methods) > 0 {
-					end = r.c.methods[0].start
+			}
+			if recv == nil {
+				return
+			}
+			// alias.name: name in the modules alias stands for, or a
+			// submodule.
+			rs := string(recv)
+			var ts []*fileText
+			for _, e := range f.imports[rs] {
+				if e.attr == "" {
+					ts = append(ts, targets(f, e.mod)...)
+				} else {
+					ts = append(ts, modules[e.attr]...)
 				}
-				add(r.f.src, r.c.start, end, nil)
+			}
+			ts = append(ts, modules[rs]...)
+			for _, t := range ts {
+				lookUp(t, name)
+			}
+			for _, t := range modules[name] {
+				reached[t.path] = true
+			}
+		})
+	}
+	readRange := func(f *fileText, from, to int, skip []unit) {
+		for _, s := range skip {
+			if s.start > from {
+				read(f, from, s.start)
+			}
+			if s.end > from {
+				from = s.end
 			}
 		}
+		if to > from {
+			read(f, from, to)
+		}
 	}
-	var reach func(f *fileText)
-	reach = func(f *fileText) {
-		if reachedFile[f] {
+	fire = func(r ref) {
+		if r.m != nil {
+			if bodies && fired[r.u] && !fired[r.m] {
+				fired[r.m] = true
+				read(r.f, r.m.start, r.m.end)
+			}
 			return
 		}
-		reachedFile[f] = true
-		add(f.src, 0, len(f.src), f.chunks)
-		for i := range f.chunks {
-			if words[f.chunks[i].name] {
-				fire(ref{f: f, c: &f.chunks[i]})
-			}
+		if fired[r.u] {
+			return
 		}
-		// Relative imports reach the packages around a module unnamed.
-		if d := path.Dir(f.path); f.path != "__init__.py" {
-			if isInit(f.path) {
-				d = path.Dir(d)
+		fired[r.u] = true
+		switch r.u.kind {
+		case 'd':
+			if bodies {
+				read(r.f, r.u.start, r.u.end)
 			}
-			for {
-				init := "__init__.py"
-				if d != "." && d != "/" {
-					init = d + "/__init__.py"
+		case 'c':
+			if !bodies {
+				// The header: what comes before the first method.
+				end := r.u.end
+				if len(r.u.methods) > 0 {
+					end = r.u.methods[0].start
 				}
-				if pf := byPath[init]; pf != nil {
-					reach(pf)
-				}
-				if d == "." || d == "/" {
-					break
-				}
-				d = path.Dir(d)
+				read(r.f, r.u.start, end)
+				return
 			}
+			readRange(r.f, r.u.start, r.u.end, r.u.methods)
+			for j := range r.u.methods {
+				if attrs[r.u.methods[j].names[0]] {
+					fire(ref{f: r.f, u: r.u, m: &r.u.methods[j]})
+				}
+			}
+		case 's':
+			read(r.f, r.u.start, r.u.end)
 		}
+		// An import ('i') is followed name by name (closeNames' loop).
 	}
-	for _, f := range seeds {
-		if bodies {
-			for i := range f.chunks {
-				fired[&f.chunks[i]] = true
-				for j := range f.chunks[i].methods {
-					fired[&f.chunks[i].methods[j]] = true
+	for _, f := range files {
+		switch {
+		case bodies && len(f.triggers) > 0:
+			// The statements holding the sites.
+			reached[f.path] = true
+			for _, t := range f.triggers {
+				for i := range f.units {
+					u := &f.units[i]
+					if t < u.start || t >= u.end {
+						continue
+					}
+					fire(ref{f: f, u: u})
+					for j := range u.methods {
+						if m := &u.methods[j]; t >= m.start && t < m.end {
+							fired[m] = true
+							read(f, m.start, m.end)
+						}
+					}
 				}
 			}
-			add(f.src, 0, len(f.src), nil)
-			reach(f)
-			continue
-		}
-		reach(f)
-		for i := range f.chunks {
-			if f.chunks[i].class {
-				fire(ref{f: f, c: &f.chunks[i]})
+		case !bodies && f.classes:
+			reached[f.path] = true
+			for i := range f.units {
+				if f.units[i].kind == 'c' {
+					fire(ref{f: f, u: &f.units[i]})
+				}
 			}
 		}
 	}
 	for len(work) > 0 {
-		w := work[len(work)-1]
+		ev := work[len(work)-1]
 		work = work[:len(work)-1]
-		for _, f := range modules[w] {
-			reach(f)
+		f := ev.f
+		for _, u := range bindings[f][ev.name] {
+			fire(ref{f: f, u: u})
 		}
-		for _, r := range byName[w] {
-			if reachedFile[r.f] {
-				fire(r)
+		for _, e := range f.imports[ev.name] {
+			if e.attr != "" {
+				for _, t := range targets(f, e.mod) {
+					lookUp(t, e.attr)
+				}
+				for _, t := range modules[e.attr] {
+					reached[t.path] = true
+				}
+				continue
+			}
+			for _, part := range strings.Split(strings.TrimLeft(e.mod, "."), ".") {
+				for _, t := range modules[part] {
+					reached[t.path] = true
+				}
+			}
+		}
+		for _, mod := range f.stars {
+			for _, t := range targets(f, mod) {
+				lookUp(t, ev.name)
 			}
 		}
 	}
-	return words
+	return looked, attrs
+}
+
+// bindingClosure closes names over the top-level statements of all
+// files: a statement whose text holds one of the names binds names that
+// may hold the same values (a def, a class and its methods, an import, an
+// assignment's targets).
+func bindingClosure(files []*fileText, names map[string]bool) map[string]bool {
+	type uref struct {
+		f *fileText
+		u *unit
+	}
+	byWord := map[string][]uref{}
+	for _, f := range files {
+		for i := range f.units {
+			u := &f.units[i]
+			seen := map[string]bool{}
+			eachWord(f.src, u.start, u.end, func(w []byte, _ bool, _ []byte) {
+				if !seen[string(w)] {
+					seen[string(w)] = true
+					byWord[string(w)] = append(byWord[string(w)], uref{f, u})
+				}
+			})
+		}
+	}
+	out := map[string]bool{}
+	var work []string
+	add := func(n string) {
+		if n != "" && n != "*" && !out[n] {
+			out[n] = true
+			work = append(work, n)
+		}
+	}
+	for n := range names {
+		add(n)
+	}
+	fired := map[*unit]bool{}
+	for len(work) > 0 {
+		w := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, r := range byWord[w] {
+			if fired[r.u] {
+				continue
+			}
+			fired[r.u] = true
+			for _, n := range r.u.names {
+				add(n)
+			}
+			for _, m := range r.u.methods {
+				add(m.names[0])
+			}
+		}
+	}
+	return out
 }
 
 // isInit reports a package's __init__.py.

@@ -391,7 +391,7 @@ type fieldInfo struct {
 	env             *env
 	desc, title     *pnode
 	def             *pnode // the default expression
-	hasDefault      bool             // default or default_factory given
+	hasDefault      bool   // default or default_factory given
 	examples, extra *pnode
 	pattern, alias  *pnode
 }

@@ -3,7 +3,6 @@ package python
 import (
 	"path"
 	"strings"
-
 )
 
 type bindKind int
@@ -23,7 +22,7 @@ const (
 type binding struct {
 	kind bindKind
 	node *pnode // value, def, class, parameter or import statement
-	elem int              // for a, b = x, y: the index into the right-hand side; -1 otherwise
+	elem int    // for a, b = x, y: the index into the right-hand side; -1 otherwise
 	// import: the module, its relative level, and the imported name ("" when
 	// the module itself is bound).
 	mod   string
