@@ -18,8 +18,10 @@ type testGit struct {
 
 func newTestGit(t *testing.T) *testGit {
 	t.Helper()
+	// git is a requirement of git sources (.ci/run installs it): without it
+	// these tests must fail, never skip.
 	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
+		t.Fatalf("git is required: %v", err)
 	}
 	home := t.TempDir()
 	cfg := writeTestFile(t, home, "gitconfig", nil)

@@ -43,22 +43,30 @@ func BenchmarkExtractTree(b *testing.B) {
 	}
 }
 
-// TestExtractTreeOnce is a tiny main for measuring one extraction of a tree
-// as a process (peak RSS with /usr/bin/time): it runs only when
-// MCPCERT_PY_TREE is set, and writes the surface as JSON to
-// MCPCERT_PY_TREE_OUT when that is set too.
+// TestExtractTreeOnce extracts one whole tree, once, as a process can be
+// measured doing (peak RSS with /usr/bin/time): the tree in MCPCERT_PY_TREE,
+// else a generated ~1 MB workspace of modules that import each other, which
+// must yield tools. It writes the surface as JSON to MCPCERT_PY_TREE_OUT
+// when that is set.
 //
 //	go test -c -o /tmp/py.test ./internal/surface/python
 //	MCPCERT_PY_TREE=/tmp/t50-py /usr/bin/time -f '%e s %M KB' /tmp/py.test -test.run TestExtractTreeOnce
 func TestExtractTreeOnce(t *testing.T) {
 	dir := os.Getenv("MCPCERT_PY_TREE")
-	if dir == "" {
-		t.Skip("MCPCERT_PY_TREE is not set")
+	generated := dir == ""
+	if generated {
+		dir = t.TempDir()
+		if err := writeBenchTree(dir, 1<<20); err != nil {
+			t.Fatal(err)
+		}
 	}
 	src, size := loadTree(t, dir)
 	s, err := Extract(context.Background(), src)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if generated && len(s.Tools) == 0 {
+		t.Fatal("no tools extracted from the generated tree")
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
