@@ -113,12 +113,12 @@ func writeToolsText(b *bytes.Buffer, r toolsReport) {
 	}
 	fmt.Fprintf(b, "\nTools (%d)\n", len(r.Surface.Tools))
 	for _, t := range r.Surface.Tools {
-		fmt.Fprintf(b, "  %s  [%s, %s]  %s:%d\n", sanitize(t.Name.Value), t.Resolution, t.Pattern, t.Pos.Path, t.Pos.StartLine)
+		fmt.Fprintf(b, "  %s  [%s, %s]  %s:%d\n", report.SanitizeLine(t.Name.Value), t.Resolution, t.Pattern, t.Pos.Path, t.Pos.StartLine)
 		if d := digest[t.Name.Value]; d != "" {
 			fmt.Fprintf(b, "    sha256 %s\n", d)
 		}
 		if t.Description != nil {
-			fmt.Fprintf(b, "    %s\n", sanitize(firstLine(t.Description.Value)))
+			fmt.Fprintf(b, "    %s\n", report.SanitizeLine(firstLine(t.Description.Value)))
 		}
 		if t.InputSchema != nil {
 			for _, p := range t.InputSchema.Properties {
@@ -134,27 +134,27 @@ func writeToolsText(b *bytes.Buffer, r toolsReport) {
 				if p.Schema != nil {
 					typ = " " + p.Schema.Type
 				}
-				fmt.Fprintf(b, "    - %s%s%s%s\n", sanitize(p.Name.Value), typ, req, sanitize(desc))
+				fmt.Fprintf(b, "    - %s%s%s%s\n", report.SanitizeLine(p.Name.Value), typ, req, report.SanitizeLine(desc))
 			}
 		}
 		for _, reason := range t.Reasons {
-			fmt.Fprintf(b, "    ! %s\n", sanitize(reason))
+			fmt.Fprintf(b, "    ! %s\n", report.SanitizeLine(reason))
 		}
 	}
 	for _, p := range r.Surface.Prompts {
-		fmt.Fprintf(b, "prompt    %s  [%s]  %s:%d\n", sanitize(p.Name.Value), p.Pattern, p.Pos.Path, p.Pos.StartLine)
+		fmt.Fprintf(b, "prompt    %s  [%s]  %s:%d\n", report.SanitizeLine(p.Name.Value), p.Pattern, p.Pos.Path, p.Pos.StartLine)
 	}
 	for _, rs := range r.Surface.Resources {
-		fmt.Fprintf(b, "resource  %s  %s  [%s]\n", sanitize(rs.Name.Value), sanitize(rs.URI.Value), rs.Pattern)
+		fmt.Fprintf(b, "resource  %s  %s  [%s]\n", report.SanitizeLine(rs.Name.Value), report.SanitizeLine(rs.URI.Value), rs.Pattern)
 	}
 	for _, in := range r.Surface.Instructions {
-		fmt.Fprintf(b, "instructions  %s\n", sanitize(firstLine(in.Value)))
+		fmt.Fprintf(b, "instructions  %s\n", report.SanitizeLine(firstLine(in.Value)))
 	}
 	for _, d := range r.Declared {
 		fmt.Fprintf(b, "declared  %s  %s  (%d tools)\n", d.Kind, d.Path, len(d.Surface.Tools))
 	}
 	for _, g := range r.Gaps {
-		fmt.Fprintf(b, "gap       %s  %s\n", g.Kind, sanitize(g.Detail))
+		fmt.Fprintf(b, "gap       %s  %s\n", g.Kind, report.SanitizeLine(g.Detail))
 	}
 }
 
@@ -164,19 +164,4 @@ func firstLine(s string) string {
 		return string(r[:160]) + "…"
 	}
 	return s
-}
-
-// sanitize makes control and invisible characters visible, so that a
-// hostile tool description cannot drive the terminal.
-func sanitize(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r < 0x20 || r == 0x7F || (r >= 0x80 && r <= 0x9F) || (r >= 0x200B && r <= 0x200F) || (r >= 0x202A && r <= 0x202E) ||
-			(r >= 0x2066 && r <= 0x2069) || r == 0xFEFF || (r >= 0xE0000 && r <= 0xE007F) {
-			fmt.Fprintf(&b, "<U+%04X>", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

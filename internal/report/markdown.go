@@ -174,7 +174,7 @@ func mdCell(s string) string {
 }
 
 // mdText renders a value as inline Markdown text on one line.
-func mdText(s string) string { return mdEscaper.Replace(sanitizeLine(s)) }
+func mdText(s string) string { return mdEscaper.Replace(SanitizeLine(s)) }
 
 // mdEscaper backslash-escapes the characters with which source-controlled
 // text could format itself, link, embed HTML or break out of a table cell.

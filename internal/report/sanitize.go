@@ -12,15 +12,17 @@ import (
 // change how the rest is displayed is replaced by a visible escape: C0
 // controls (ESC starts terminal escape sequences), DEL, C1 controls (CSI is
 // U+009B), bidirectional overrides (which reorder what is shown, as in
-// "Trojan Source") and invalid UTF-8.
+// "Trojan Source"), characters that render as nothing (zero-width, BOM,
+// Unicode Tags, which can spell a hidden message) and invalid UTF-8.
 
 // sanitize escapes control characters but keeps newlines and tabs, for
 // multi-line text that the caller indents.
 func sanitize(s string) string { return escapeControls(s, true) }
 
-// sanitizeLine escapes control characters including newlines and tabs, for
-// a value that must stay on one line (a path, a name, a header field).
-func sanitizeLine(s string) string { return escapeControls(s, false) }
+// SanitizeLine escapes control and invisible characters including newlines
+// and tabs, for a value that must stay on one line (a path, a name, a
+// header field). Other commands printing scanned text use it too.
+func SanitizeLine(s string) string { return escapeControls(s, false) }
 
 func escapeControls(s string, keepNewlines bool) string {
 	var b strings.Builder
@@ -42,11 +44,13 @@ func escapeControls(s string, keepNewlines bool) string {
 }
 
 // isControl reports C0 and C1 controls, DEL, the bidirectional embeddings,
-// overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the marks
-// U+200E and U+200F.
+// overrides and isolates (U+202A–U+202E, U+2066–U+2069), the marks U+200E
+// and U+200F, zero-width characters (U+200B–U+200D, U+2060), the BOM and
+// the Unicode Tags block (U+E0000–U+E007F).
 func isControl(r rune) bool {
 	return r < 0x20 || r >= 0x7f && r <= 0x9f ||
-		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f
+		r >= 0x200b && r <= 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 ||
+		r == 0x2060 || r == 0xfeff || r >= 0xe0000 && r <= 0xe007f
 }
 
 // truncate shortens s to at most n runes, marking the cut with an ellipsis.

@@ -39,19 +39,19 @@ func (w *textWriter) paint(style, s string) string {
 
 func renderText(r *Report, color bool) []byte {
 	w := &textWriter{color: color}
-	fmt.Fprintf(w, "%s %s: %s\n", sanitizeLine(r.Tool.Name), sanitizeLine(r.Tool.Version), w.paint(ansiBold, sanitizeLine(sourceTitle(r.Source))))
+	fmt.Fprintf(w, "%s %s: %s\n", SanitizeLine(r.Tool.Name), SanitizeLine(r.Tool.Version), w.paint(ansiBold, SanitizeLine(sourceTitle(r.Source))))
 	field := func(name, value string) { fmt.Fprintf(w, "  %-8s %s\n", name, value) }
-	field("source", sanitizeLine(r.Source.Input)+" ("+sanitizeLine(r.Source.Kind)+")")
+	field("source", SanitizeLine(r.Source.Input)+" ("+SanitizeLine(r.Source.Kind)+")")
 	if r.Source.PURL != "" {
-		field("package", sanitizeLine(r.Source.PURL))
+		field("package", SanitizeLine(r.Source.PURL))
 	}
 	for _, k := range slices.Sorted(maps.Keys(r.Source.Digests)) {
-		field(sanitizeLine(k), sanitizeLine(r.Source.Digests[k]))
+		field(SanitizeLine(k), SanitizeLine(r.Source.Digests[k]))
 	}
 	if r.Source.GitCommit != "" {
-		field("commit", sanitizeLine(r.Source.GitCommit))
+		field("commit", SanitizeLine(r.Source.GitCommit))
 	}
-	field("rules", sanitizeLine(r.Rules.Version)+" "+sanitizeLine(r.Rules.Digest))
+	field("rules", SanitizeLine(r.Rules.Version)+" "+SanitizeLine(r.Rules.Digest))
 	if r.Status == StatusComplete {
 		field("status", w.paint(ansiGreen, "complete"))
 	} else {
@@ -64,7 +64,7 @@ func renderText(r *Report, color bool) []byte {
 		w.WriteString("\nFindings\n")
 		idW := 0
 		for _, f := range r.Findings {
-			idW = max(idW, len(sanitizeLine(f.RuleID)))
+			idW = max(idW, len(SanitizeLine(f.RuleID)))
 		}
 		for _, f := range bySeverity(r.Findings) {
 			w.writeFinding(f, idW)
@@ -83,13 +83,13 @@ func (w *textWriter) writeEngines(engines []Engine) {
 	w.WriteString("\nEngines\n")
 	nameW, versionW, outcomeW := 0, 0, 0
 	for _, e := range engines {
-		nameW = max(nameW, len(sanitizeLine(e.Name)))
-		versionW = max(versionW, len(sanitizeLine(e.Version)))
-		outcomeW = max(outcomeW, len(sanitizeLine(e.Outcome)))
+		nameW = max(nameW, len(SanitizeLine(e.Name)))
+		versionW = max(versionW, len(SanitizeLine(e.Version)))
+		outcomeW = max(outcomeW, len(SanitizeLine(e.Outcome)))
 	}
 	for _, e := range engines {
-		outcome := sanitizeLine(e.Outcome)
-		line := fmt.Sprintf("  %-*s  %-*s  %s%s", nameW, sanitizeLine(e.Name), versionW, sanitizeLine(e.Version),
+		outcome := SanitizeLine(e.Outcome)
+		line := fmt.Sprintf("  %-*s  %-*s  %s%s", nameW, SanitizeLine(e.Name), versionW, SanitizeLine(e.Version),
 			w.paint(outcomeStyle(e.Outcome), outcome), strings.Repeat(" ", outcomeW-len(outcome)))
 		if n := len(e.Gaps); n == 1 {
 			line += ", 1 gap"
@@ -97,31 +97,31 @@ func (w *textWriter) writeEngines(engines []Engine) {
 			line += fmt.Sprintf(", %d gaps", n)
 		}
 		if e.Detail != "" {
-			line += ": " + sanitizeLine(e.Detail)
+			line += ": " + SanitizeLine(e.Detail)
 		}
 		w.WriteString(line + "\n")
 	}
 }
 
 func (w *textWriter) writeFinding(f Finding, idW int) {
-	sev := strings.ToUpper(sanitizeLine(f.Severity))
+	sev := strings.ToUpper(SanitizeLine(f.Severity))
 	fmt.Fprintf(w, "%s%s  %-*s  %s  ", w.paint(severityStyle(f.Severity), sev), strings.Repeat(" ", max(0, 8-len(sev))),
-		idW, sanitizeLine(f.RuleID), sanitizeLine(location(f.Location, true)))
+		idW, SanitizeLine(f.RuleID), SanitizeLine(location(f.Location, true)))
 	// A message may span lines; continuation lines are indented so that no
 	// line of it can pass for a finding of its own.
 	w.WriteString(strings.ReplaceAll(strings.TrimRight(sanitize(f.Message), "\n"), "\n", "\n"+detailIndent) + "\n")
 	if s := f.Secret; s != nil {
-		fmt.Fprintf(w, "%ssecret %s, fingerprint %s\n", detailIndent, sanitizeLine(s.Redacted), sanitizeLine(s.Fingerprint))
+		fmt.Fprintf(w, "%ssecret %s, fingerprint %s\n", detailIndent, SanitizeLine(s.Redacted), SanitizeLine(s.Fingerprint))
 	}
 	if d := f.Dependency; d != nil {
-		parts := []string{sanitizeLine(d.Ecosystem + " " + d.Package + "@" + d.Version)}
-		adv := "advisory " + sanitizeLine(d.AdvisoryID)
+		parts := []string{SanitizeLine(d.Ecosystem + " " + d.Package + "@" + d.Version)}
+		adv := "advisory " + SanitizeLine(d.AdvisoryID)
 		if len(d.Aliases) > 0 {
-			adv += " (" + sanitizeLine(strings.Join(d.Aliases, ", ")) + ")"
+			adv += " (" + SanitizeLine(strings.Join(d.Aliases, ", ")) + ")"
 		}
 		parts = append(parts, adv)
 		if len(d.FixedIn) > 0 {
-			parts = append(parts, "fixed in "+sanitizeLine(strings.Join(d.FixedIn, ", ")))
+			parts = append(parts, "fixed in "+SanitizeLine(strings.Join(d.FixedIn, ", ")))
 		} else {
 			parts = append(parts, "no fixed version")
 		}
@@ -130,7 +130,7 @@ func (w *textWriter) writeFinding(f Finding, idW int) {
 			origin = "direct"
 		}
 		if d.Source != "" {
-			origin += " via " + sanitizeLine(d.Source)
+			origin += " via " + SanitizeLine(d.Source)
 		}
 		if d.Resolved {
 			origin += ", version resolved by mcpcert"
@@ -144,11 +144,11 @@ func (w *textWriter) writeCoverage(r *Report) {
 	var gaps []string
 	for _, e := range r.Engines {
 		for _, g := range e.Gaps {
-			line := "  " + sanitizeLine(e.Name) + ": " + sanitizeLine(g.Kind)
+			line := "  " + SanitizeLine(e.Name) + ": " + SanitizeLine(g.Kind)
 			if g.Path != "" {
-				line += " " + sanitizeLine(g.Path)
+				line += " " + SanitizeLine(g.Path)
 			}
-			gaps = append(gaps, line+": "+sanitizeLine(g.Detail))
+			gaps = append(gaps, line+": "+SanitizeLine(g.Detail))
 		}
 	}
 	if len(gaps) > 0 {
@@ -157,7 +157,7 @@ func (w *textWriter) writeCoverage(r *Report) {
 	if len(r.Workspace.Skipped) > 0 {
 		w.WriteString("\nSkipped files\n")
 		for _, s := range r.Workspace.Skipped {
-			fmt.Fprintf(w, "  %s: %s\n", sanitizeLine(s.Path), sanitizeLine(s.Reason))
+			fmt.Fprintf(w, "  %s: %s\n", SanitizeLine(s.Path), SanitizeLine(s.Reason))
 		}
 	}
 }

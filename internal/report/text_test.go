@@ -23,7 +23,7 @@ func hostileReport() *report.Report {
 	}}
 	r.Findings = []report.Finding{{
 		RuleID: "SEC001", Severity: "high", Confidence: "high", Engine: "secrets", Fingerprint: "f",
-		Message:  "key here\x1b[8m hidden\nHIGH      SEC001  forged.js:1  forged \u202egnp.exe\xff",
+		Message:  "key here\x1b[8m hidden\nHIGH      SEC001  forged.js:1  forged \u202egnp.exe\xff zero\u200bwidth tag\U000E0041",
 		Location: analysis.Position{Path: "src/\x1b[31mred\x1b[0m.js", StartLine: 2},
 		Secret:   &report.Secret{Redacted: "AKIA******** (20 chars)\x1b[0m", Fingerprint: "sha256:00"},
 	}}
@@ -31,7 +31,7 @@ func hostileReport() *report.Report {
 	return r
 }
 
-var forbidden = regexp.MustCompile("[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f\u202a-\u202e\u2066-\u2069]|\ufffd")
+var forbidden = regexp.MustCompile("[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\U000E0000-\U000E007F]|\ufffd")
 
 func TestTextSanitizesSourceStrings(t *testing.T) {
 	for _, format := range []string{"text", "markdown"} {
