@@ -86,7 +86,8 @@ func Run(ctx context.Context, ws *workspace.Workspace, analyzers []*analysis.Ana
 	}
 	wg.Wait()
 
-	res := &Result{Results: map[*analysis.Analyzer]any{}, Redactor: newRedactor()}
+	res := &Result{Results: map[*analysis.Analyzer]any{}}
+	var secrets []string
 	for _, a := range analyzers {
 		st := states[a]
 		if st.result != nil {
@@ -94,10 +95,11 @@ func Run(ctx context.Context, ws *workspace.Workspace, analyzers []*analysis.Ana
 		}
 		for _, d := range st.diags {
 			if d.Secret != "" {
-				res.Redactor.add(d.Secret)
+				secrets = append(secrets, d.Secret)
 			}
 		}
 	}
+	res.Redactor = newRedactor(secrets)
 	for _, a := range analyzers {
 		st := states[a]
 		// Durations vary from run to run, so they are logged, never reported.

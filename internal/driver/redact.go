@@ -3,6 +3,7 @@ package driver
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,33 +33,29 @@ func SecretFingerprint(secret string) string {
 // Redactor replaces every known secret in text by its redacted form. The
 // CLI runs every rendered report through it as a last line of defence.
 type Redactor struct {
-	secrets []string // longest first, so a secret containing another wins
-	r       *strings.Replacer
+	r *strings.Replacer
 }
 
-func newRedactor() *Redactor { return &Redactor{} }
-
-func (r *Redactor) add(s string) {
-	if len(s) < 4 {
-		return
-	}
-	for _, x := range r.secrets {
-		if x == s {
-			return
+// newRedactor builds the replacer once for all secrets of a run. Longer
+// secrets come first, so a secret containing another is replaced whole;
+// secrets under 4 characters are not replaced (they would mangle text).
+func newRedactor(secrets []string) *Redactor {
+	secrets = slices.DeleteFunc(slices.Clone(secrets), func(s string) bool { return len(s) < 4 })
+	sort.Slice(secrets, func(i, j int) bool {
+		if len(secrets[i]) != len(secrets[j]) {
+			return len(secrets[i]) > len(secrets[j])
 		}
-	}
-	r.secrets = append(r.secrets, s)
-	sort.Slice(r.secrets, func(i, j int) bool {
-		if len(r.secrets[i]) != len(r.secrets[j]) {
-			return len(r.secrets[i]) > len(r.secrets[j])
-		}
-		return r.secrets[i] < r.secrets[j]
+		return secrets[i] < secrets[j]
 	})
-	var pairs []string
-	for _, x := range r.secrets {
+	secrets = slices.Compact(secrets)
+	if len(secrets) == 0 {
+		return &Redactor{}
+	}
+	pairs := make([]string, 0, 2*len(secrets))
+	for _, x := range secrets {
 		pairs = append(pairs, x, Redact(x))
 	}
-	r.r = strings.NewReplacer(pairs...)
+	return &Redactor{r: strings.NewReplacer(pairs...)}
 }
 
 // String redacts s.
