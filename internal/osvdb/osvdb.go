@@ -38,7 +38,9 @@ type Local struct {
 	// directory of OSV JSON records, zipped into the private view.
 	zips    map[string]string
 	records map[string]string
-	info    map[string]analysis.Database
+	// packed maps an ecosystem of records to the zip PrivateView packed.
+	packed map[string]string
+	info   map[string]analysis.Database
 }
 
 // Open finds the databases under dir. Three layouts work, per ecosystem:
@@ -53,7 +55,7 @@ func Open(dir string) (*Local, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("osv database %s: not a directory", dir)
 	}
-	l := &Local{Dir: dir, zips: map[string]string{}, records: map[string]string{}, info: map[string]analysis.Database{}}
+	l := &Local{Dir: dir, zips: map[string]string{}, records: map[string]string{}, packed: map[string]string{}, info: map[string]analysis.Database{}}
 	for _, root := range []string{filepath.Join(dir, "osv-scalibr"), dir} {
 		entries, err := os.ReadDir(root)
 		if err != nil {
@@ -94,7 +96,7 @@ func (l *Local) PrivateView(dir string) (string, error) {
 			if err := zipRecords(src, target); err != nil {
 				return "", fmt.Errorf("osv database %s: %w", src, err)
 			}
-			l.zips[eco] = target
+			l.packed[eco] = target
 			continue
 		}
 		if src, ok := l.zips[eco]; ok {
@@ -134,6 +136,13 @@ func (l *Local) Info(eco string) (analysis.Database, bool, error) {
 		return db, true, nil
 	}
 	z, ok := l.zips[eco]
+	if _, isRecords := l.records[eco]; isRecords {
+		// A directory of records is described by the zip it was packed
+		// into, which is what osv-scanner matched against.
+		if z, ok = l.packed[eco]; !ok {
+			return analysis.Database{}, false, fmt.Errorf("osv database %s: %s records not packed yet (PrivateView first)", l.Dir, eco)
+		}
+	}
 	if !ok {
 		return analysis.Database{}, false, nil
 	}

@@ -108,3 +108,15 @@ func TestOpenErrors(t *testing.T) {
 		t.Error("a malformed record was packed without error")
 	}
 }
+
+// TestInfoBeforePack: records are described by the zip they are packed
+// into; asking before PrivateView is an error, never "no database".
+func TestInfoBeforePack(t *testing.T) {
+	db, err := osvdb.Open("../../fixtures/osvdb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := db.Info("npm"); err == nil || ok {
+		t.Errorf("Info before PrivateView: ok=%v err=%v", ok, err)
+	}
+}
