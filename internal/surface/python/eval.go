@@ -230,29 +230,9 @@ func (x *extractor) lookup(e *env, name string, n *pnode, depth int) *value {
 // its evaluation starts at depth 0, and the nesting of constants defined
 // through other constants is bounded on its own.
 func (x *extractor) global(m *module, name string, n *pnode) *value {
-	k := memoKey{m.path, name}
-	if v, ok := x.memo[k]; ok {
-		return v
-	}
-	if x.busy[k] {
-		return unknown(name + " is defined in terms of itself")
-	}
-	if x.nest >= maxNest {
-		x.truncated = true
-		return unknown(name + " is defined through too many other names")
-	}
-	outer := x.truncated
-	x.truncated = false
-	x.busy[k] = true
-	x.nest++
-	v := x.resolveIn(&env{m: m}, x.modScope(m), name, n, 0)
-	x.nest--
-	delete(x.busy, k)
-	if x.err == nil && !x.truncated {
-		x.memo[k] = v
-	}
-	x.truncated = x.truncated || outer
-	return v
+	return guarded(x, x.memo, x.busy, memoKey{m.path, name}, name, true, func() *value {
+		return x.resolveIn(&env{m: m}, x.modScope(m), name, n, 0)
+	})
 }
 
 // local resolves a name of a function scope. Like globals, locals are
@@ -260,11 +240,20 @@ func (x *extractor) global(m *module, name string, n *pnode) *value {
 // bound, and memoised unless c binds parameters (a folded call) or a bound
 // cut the evaluation short: chains like a = b + b; b = c + c stay linear.
 func (x *extractor) local(c *env, name string, n *pnode) *value {
-	k := localKey{c.sc, name}
-	if v, ok := x.localMemo[k]; ok && len(c.vars) == 0 {
+	return guarded(x, x.localMemo, x.localBusy, localKey{c.sc, name}, name, len(c.vars) == 0, func() *value {
+		return x.resolveIn(c, c.sc, name, n, 0)
+	})
+}
+
+// guarded evaluates a name under the guards globals and locals share: a
+// self-reference is unknown, the nesting of names defined through other
+// names is bounded, and the value is memoised (when memoise allows) unless
+// a bound cut its evaluation short.
+func guarded[K comparable](x *extractor, memo map[K]*value, busy map[K]bool, k K, name string, memoise bool, eval func() *value) *value {
+	if v, ok := memo[k]; ok && memoise {
 		return v
 	}
-	if x.localBusy[k] {
+	if busy[k] {
 		return unknown(name + " is defined in terms of itself")
 	}
 	if x.nest >= maxNest {
@@ -273,13 +262,13 @@ func (x *extractor) local(c *env, name string, n *pnode) *value {
 	}
 	outer := x.truncated
 	x.truncated = false
-	x.localBusy[k] = true
+	busy[k] = true
 	x.nest++
-	v := x.resolveIn(c, c.sc, name, n, 0)
+	v := eval()
 	x.nest--
-	delete(x.localBusy, k)
-	if len(c.vars) == 0 && !x.truncated && x.err == nil {
-		x.localMemo[k] = v
+	delete(busy, k)
+	if memoise && x.err == nil && !x.truncated {
+		memo[k] = v
 	}
 	x.truncated = x.truncated || outer
 	return v
