@@ -36,6 +36,17 @@ type Policy struct {
 	// Capabilities maps a tier to what it requires of the capability
 	// inventory.
 	Capabilities map[Tier]CapabilityRule `yaml:"capabilities,omitempty" json:"capabilities,omitempty"`
+	// AcceptedRisks says who may accept which findings.
+	AcceptedRisks AcceptedRisksRule `yaml:"accepted_risks" json:"accepted_risks"`
+}
+
+// AcceptedRisksRule governs acceptances (see internal/accept).
+type AcceptedRisksRule struct {
+	// Inline allows `mcpcert:ignore` comments in the scanned code.
+	Inline bool `yaml:"inline" json:"inline"`
+	// ReviewerOnly lists rule IDs, or prefixes ending in "*", that only the
+	// reviewer's accepted-risks file may accept.
+	ReviewerOnly []string `yaml:"reviewer_only,omitempty" json:"reviewer_only,omitempty"`
 }
 
 // RequiredEngine is an engine whose outcome must be ok, or partial when Gaps
@@ -186,6 +197,7 @@ func (p *Policy) Validate() error {
 		p.validateThresholds(),
 		p.validateCaps(set),
 		p.validateCapabilities(),
+		p.validateAcceptedRisks(set),
 	)
 }
 
@@ -381,6 +393,27 @@ func (p *Policy) validateCapabilities() error {
 	}
 	return nil
 }
+
+func (p *Policy) validateAcceptedRisks(set *rules.Set) error {
+	for i, e := range p.AcceptedRisks.ReviewerOnly {
+		field := fmt.Sprintf("policy: accepted_risks.reviewer_only[%d]", i)
+		prefix, isPrefix := strings.CutSuffix(e, "*")
+		hit := false
+		for _, r := range set.All() {
+			if r.ID == e || (isPrefix && prefix != "" && strings.HasPrefix(r.ID, prefix)) {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			return fmt.Errorf("%s: %q matches no rule of rule set %s", field, e, rules.Version)
+		}
+	}
+	return nil
+}
+
+// IsCapability reports whether name is a capability of the inventory.
+func IsCapability(name string) bool { return slices.Contains(capabilityNames, name) }
 
 // Digest is "sha256:<hex>" of the policy's canonical JSON: the parsed
 // content, not the file, so comments and layout do not change it and any

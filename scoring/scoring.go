@@ -21,58 +21,31 @@ import (
 	"github.com/mcpcert/mcpcert/rules"
 )
 
-// Tier is what a certified server may be used for.
-type Tier string
+// The grading model lives in the report, which carries it; these names
+// keep scoring's API self-explanatory.
+type (
+	// Tier is what a certified server may be used for.
+	Tier = report.Tier
+	// Result is a graded scan.
+	Result = report.Assessment
+	// Deduction is the points one finding cost.
+	Deduction = report.Deduction
+	// Cap is one reason the tier is no better than it is.
+	Cap = report.Cap
+	// AcceptedRisk is a finding left out of scoring, and why.
+	AcceptedRisk = report.AcceptedRisk
+	// Capability is one entry of the capability inventory.
+	Capability = report.Capability
+)
 
 // Tiers, from best to worst, then incomplete, which is not a verdict.
 const (
-	// TierRegulated may touch production systems and regulated data.
-	TierRegulated Tier = "regulated"
-	// TierProduction may run in production, away from regulated data.
-	TierProduction Tier = "production"
-	// TierSandbox may run only in a sandbox.
-	TierSandbox Tier = "sandbox"
-	// TierRejected must not be installed.
-	TierRejected Tier = "rejected"
-	// TierIncomplete means a required engine did not complete, so the
-	// scan cannot vouch for anything.
-	TierIncomplete Tier = "incomplete"
+	TierRegulated  = report.TierRegulated
+	TierProduction = report.TierProduction
+	TierSandbox    = report.TierSandbox
+	TierRejected   = report.TierRejected
+	TierIncomplete = report.TierIncomplete
 )
-
-// rank orders the verdicts, best highest. Incomplete and unknown tiers rank
-// 0 because they are not verdicts at all.
-func (t Tier) rank() int {
-	switch t {
-	case TierRegulated:
-		return 4
-	case TierProduction:
-		return 3
-	case TierSandbox:
-		return 2
-	case TierRejected:
-		return 1
-	}
-	return 0
-}
-
-// Meets reports whether t is a verdict at least as good as minimum. It is
-// the one comparison a gate (an exit code, an admission check) should use:
-// incomplete meets nothing, so a scan that did not look never passes.
-func (t Tier) Meets(minimum Tier) bool {
-	return t.rank() > 0 && t.rank() >= minimum.rank()
-}
-
-// below is the next tier down: where a server lands when it misses a tier's
-// capability requirements.
-func (t Tier) below() Tier {
-	switch t {
-	case TierRegulated:
-		return TierProduction
-	case TierProduction:
-		return TierSandbox
-	}
-	return TierRejected
-}
 
 // Input is everything scoring looks at.
 type Input struct {
@@ -82,67 +55,11 @@ type Input struct {
 	// capabilities analyzer exists, and an empty inventory meets every
 	// must_declare requirement.
 	Capabilities []Capability
-	// Accepted maps a finding fingerprint to the reason its risk was
-	// accepted. Accepted findings neither lose points nor cap the tier, but
-	// they are listed in the Result. An entry without a reason is ignored,
-	// so a malformed entry can never improve a tier.
-	Accepted map[string]string
-}
-
-// Capability is one entry of the capability inventory: something the
-// server can do (see the Cap* names), whether its manifest declares it,
-// and the fingerprints of the findings that show it in the code.
-type Capability struct {
-	Name     string   `json:"name"`
-	Declared bool     `json:"declared"`
-	Evidence []string `json:"evidence,omitempty"`
-}
-
-// Result is a graded scan. It is part of the report and the attestation,
-// hence the JSON tags.
-type Result struct {
-	Score int  `json:"score"`
-	Tier  Tier `json:"tier"`
-	// Ceiling is the tier the score and caps allow. It equals Tier when
-	// every required engine completed. Otherwise Tier is incomplete, and
-	// Ceiling is the best the server could reach once those engines run
-	// and find nothing. It is incomplete only when the policy is invalid.
-	Ceiling      Tier           `json:"ceiling"`
-	PolicyDigest string         `json:"policyDigest,omitempty"`
-	Deductions   []Deduction    `json:"deductions,omitempty"`
-	Caps         []Cap          `json:"caps,omitempty"`
-	Accepted     []AcceptedRisk `json:"accepted,omitempty"`
-	// Incomplete lists the required engines that did not complete, each
-	// as "name: outcome: detail".
-	Incomplete []string `json:"incomplete,omitempty"`
-}
-
-// Deduction is the points one finding cost.
-type Deduction struct {
-	Fingerprint string  `json:"fingerprint"`
-	RuleID      string  `json:"ruleId"`
-	Severity    string  `json:"severity"`
-	Confidence  string  `json:"confidence"`
-	Points      float64 `json:"points"`
-	Reason      string  `json:"reason"`
-}
-
-// Cap is one reason the tier is no better than Tier. It points at the
-// findings behind it, at the required engines that did not complete, or at
-// a capability.
-type Cap struct {
-	Tier       Tier     `json:"tier"`
-	Reason     string   `json:"reason"`
-	Findings   []string `json:"findings,omitempty"`
-	Engines    []string `json:"engines,omitempty"`
-	Capability string   `json:"capability,omitempty"`
-}
-
-// AcceptedRisk is a finding left out of scoring, and why.
-type AcceptedRisk struct {
-	Fingerprint string `json:"fingerprint"`
-	RuleID      string `json:"ruleId"`
-	Reason      string `json:"reason"`
+	// Accepted maps a finding fingerprint to its acceptance. Accepted
+	// findings neither lose points nor cap the tier, but they are listed in
+	// the Result. An entry without a reason is ignored, so a malformed entry
+	// can never improve a tier.
+	Accepted map[string]AcceptedRisk
 }
 
 // Evaluate grades a scan under policy p. It never fails: a policy that does
@@ -157,8 +74,9 @@ func Evaluate(in Input, p *Policy) Result {
 
 	var scored []report.Finding
 	for _, f := range in.Findings {
-		if reason := strings.TrimSpace(in.Accepted[f.Fingerprint]); reason != "" {
-			res.Accepted = append(res.Accepted, AcceptedRisk{Fingerprint: f.Fingerprint, RuleID: f.RuleID, Reason: reason})
+		if a := in.Accepted[f.Fingerprint]; strings.TrimSpace(a.Reason) != "" {
+			a.Fingerprint, a.RuleID, a.Reason = f.Fingerprint, f.RuleID, strings.TrimSpace(a.Reason)
+			res.Accepted = append(res.Accepted, a)
 			continue
 		}
 		scored = append(scored, f)
@@ -177,7 +95,7 @@ func Evaluate(in Input, p *Policy) Result {
 	res.Ceiling = TierRegulated
 	addCap := func(c Cap) {
 		res.Caps = append(res.Caps, c)
-		if c.Tier.rank() > 0 && c.Tier.rank() < res.Ceiling.rank() {
+		if c.Tier.Rank() > 0 && c.Tier.Rank() < res.Ceiling.Rank() {
 			res.Ceiling = c.Tier
 		}
 	}
@@ -340,17 +258,17 @@ func capabilityCaps(inv []Capability, reqs map[Tier]CapabilityRule) []Cap {
 	for _, tier := range sortedKeys(reqs) {
 		r := reqs[tier]
 		check := func(name, reason string, violates func(Capability) bool) {
-			c := Cap{Tier: tier.below(), Capability: name, Reason: reason}
+			c := Cap{Tier: tier.Below(), Capability: name, Reason: reason}
 			hit := false
 			for _, have := range inv {
 				if have.Name == name && violates(have) {
 					hit = true
-					c.Findings = append(c.Findings, have.Evidence...)
+					c.Evidence = append(c.Evidence, have.Evidence...)
 				}
 			}
 			if hit {
-				slices.Sort(c.Findings)
-				c.Findings = slices.Compact(c.Findings)
+				slices.Sort(c.Evidence)
+				c.Evidence = slices.Compact(c.Evidence)
 				out = append(out, c)
 			}
 		}
@@ -447,11 +365,11 @@ func compareDeductions(a, b Deduction) int {
 // compareCaps orders caps worst first (incomplete, rejected, sandbox,
 // production), then by reason and what they point at.
 func compareCaps(a, b Cap) int {
-	if a.Tier.rank() != b.Tier.rank() {
-		return a.Tier.rank() - b.Tier.rank()
+	if a.Tier.Rank() != b.Tier.Rank() {
+		return a.Tier.Rank() - b.Tier.Rank()
 	}
 	key := func(c Cap) string {
-		return strings.Join([]string{c.Reason, c.Capability, strings.Join(c.Engines, ","), strings.Join(c.Findings, ",")}, "\x00")
+		return strings.Join([]string{c.Reason, c.Capability, strings.Join(c.Engines, ","), strings.Join(c.Findings, ","), strings.Join(c.Evidence, ",")}, "\x00")
 	}
 	return strings.Compare(key(a), key(b))
 }

@@ -159,14 +159,14 @@ func TestEvaluate(t *testing.T) {
 	}, {
 		name: "accepted test token",
 		in: Input{Findings: []report.Finding{githubToken, squat}, Engines: engines(),
-			Accepted: map[string]string{githubToken.Fingerprint: "revoked test token used by the e2e suite", "ffffffffffffffffffffffffffffffff": "stale entry"}},
+			Accepted: map[string]AcceptedRisk{githubToken.Fingerprint: {Reason: "revoked test token used by the e2e suite", Origin: "file"}, "ffffffffffffffffffffffffffffffff": {Reason: "stale entry", Origin: "file"}}},
 		want: Result{Score: 99, Tier: TierRegulated, Ceiling: TierRegulated,
 			Deductions: []Deduction{{Fingerprint: squat.Fingerprint, RuleID: "TP010", Severity: "low", Confidence: "medium", Points: 1.5, Reason: "low severity (2) × medium confidence (0.75)"}},
-			Accepted:   []AcceptedRisk{{Fingerprint: githubToken.Fingerprint, RuleID: "SEC001", Reason: "revoked test token used by the e2e suite"}}},
+			Accepted:   []AcceptedRisk{{Fingerprint: githubToken.Fingerprint, RuleID: "SEC001", Reason: "revoked test token used by the e2e suite", Origin: "file"}}},
 	}, {
 		name: "acceptance without a reason is ignored",
 		in: Input{Findings: []report.Finding{githubToken}, Engines: engines(),
-			Accepted: map[string]string{githubToken.Fingerprint: "  "}},
+			Accepted: map[string]AcceptedRisk{githubToken.Fingerprint: {Reason: "  ", Origin: "file"}}},
 		want: Result{Score: 80, Tier: TierRejected, Ceiling: TierRejected,
 			Deductions: []Deduction{{Fingerprint: githubToken.Fingerprint, RuleID: "SEC001", Severity: "high", Confidence: "high", Points: 20, Reason: "high severity (20) × high confidence (1)"}},
 			Caps: []Cap{
@@ -177,7 +177,7 @@ func TestEvaluate(t *testing.T) {
 		name: "undeclared network egress",
 		in:   Input{Engines: engines(), Capabilities: []Capability{egress, {Name: CapEnvRead}}},
 		want: Result{Score: 100, Tier: TierProduction, Ceiling: TierProduction,
-			Caps: []Cap{{Tier: TierProduction, Reason: egressMissing, Findings: egress.Evidence, Capability: CapNetworkEgress}}},
+			Caps: []Cap{{Tier: TierProduction, Reason: egressMissing, Evidence: egress.Evidence, Capability: CapNetworkEgress}}},
 	}, {
 		name: "declared network egress",
 		in:   Input{Engines: engines(), Capabilities: []Capability{declaredEgress}},
@@ -187,7 +187,7 @@ func TestEvaluate(t *testing.T) {
 		in:     Input{Engines: engines(), Capabilities: []Capability{declaredEgress, {Name: CapProcessExec, Declared: true, Evidence: []string{"b", "a", "b"}}}},
 		policy: policyWith(t, "must_declare: [network-egress]", "must_declare: [network-egress]\n  production:\n    forbid: [process-exec]"),
 		want: Result{Score: 100, Tier: TierSandbox, Ceiling: TierSandbox,
-			Caps: []Cap{{Tier: TierSandbox, Reason: "production forbids process-exec, and the server uses it", Findings: []string{"a", "b"}, Capability: CapProcessExec}}},
+			Caps: []Cap{{Tier: TierSandbox, Reason: "production forbids process-exec, and the server uses it", Evidence: []string{"a", "b"}, Capability: CapProcessExec}}},
 	}, {
 		// Five unused free-text parameters: the fourth counts half, the
 		// fifth a quarter. 6+6+6+3+1.5 = 22.5, and 77.5 rounds to 78.
@@ -322,7 +322,7 @@ func TestEvaluateDoesNotMutate(t *testing.T) {
 		Findings:     []report.Finding{unusedParam("a"), githubToken, unusedParam("b"), lodashCrit},
 		Engines:      engines(partialSurface),
 		Capabilities: []Capability{{Name: CapNetworkEgress, Evidence: []string{"z", "a"}}},
-		Accepted:     map[string]string{githubToken.Fingerprint: "test token"},
+		Accepted:     map[string]AcceptedRisk{githubToken.Fingerprint: {Reason: "test token", Origin: "file"}},
 	}
 	before := fmt.Sprintf("%#v", in)
 	Evaluate(in, DefaultPolicy())
@@ -342,12 +342,12 @@ func randomFinding(r *rand.Rand, n int) report.Finding {
 }
 
 func randomInput(r *rand.Rand, n int) Input {
-	in := Input{Engines: engines(), Accepted: map[string]string{}}
+	in := Input{Engines: engines(), Accepted: map[string]AcceptedRisk{}}
 	for i := range r.IntN(n) {
 		f := randomFinding(r, i)
 		in.Findings = append(in.Findings, f)
 		if r.IntN(8) == 0 {
-			in.Accepted[f.Fingerprint] = "accepted in review"
+			in.Accepted[f.Fingerprint] = AcceptedRisk{Reason: "accepted in review", Origin: "file"}
 		}
 	}
 	if r.IntN(3) == 0 {
@@ -388,7 +388,7 @@ func TestMonotone(t *testing.T) {
 			more := in
 			more.Findings = append(append([]report.Finding(nil), in.Findings...), randomFinding(r, 1000+i))
 			after := Evaluate(more, p)
-			if after.Score > before.Score || after.Tier.rank() > before.Tier.rank() || after.Ceiling.rank() > before.Ceiling.rank() {
+			if after.Score > before.Score || after.Tier.Rank() > before.Tier.Rank() || after.Ceiling.Rank() > before.Ceiling.Rank() {
 				t.Fatalf("%s #%d: adding %s %s/%s improved %d %s (%s) to %d %s (%s)", name, i,
 					more.Findings[len(more.Findings)-1].RuleID, more.Findings[len(more.Findings)-1].Severity, more.Findings[len(more.Findings)-1].Confidence,
 					before.Score, before.Tier, before.Ceiling, after.Score, after.Tier, after.Ceiling)
@@ -429,7 +429,7 @@ func TestSandboxCapability(t *testing.T) {
 	t.Parallel()
 	p := policyWith(t, "  regulated:\n    must_declare: [network-egress]", "  sandbox:\n    must_declare: [process-exec]")
 	got := Evaluate(Input{Engines: engines(), Capabilities: []Capability{{Name: CapProcessExec, Evidence: []string{"9c"}}}}, p)
-	want := []Cap{{Tier: TierRejected, Reason: "sandbox requires process-exec to be declared, and the server uses it without declaring it", Findings: []string{"9c"}, Capability: CapProcessExec}}
+	want := []Cap{{Tier: TierRejected, Reason: "sandbox requires process-exec to be declared, and the server uses it without declaring it", Evidence: []string{"9c"}, Capability: CapProcessExec}}
 	if got.Tier != TierRejected || !reflect.DeepEqual(got.Caps, want) {
 		t.Errorf("got %s %+v, want rejected %+v", got.Tier, got.Caps, want)
 	}

@@ -16,11 +16,13 @@ import (
 
 	"github.com/mcpcert/mcpcert/analyzers/all"
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
+	"github.com/mcpcert/mcpcert/internal/accept"
 	"github.com/mcpcert/mcpcert/internal/report"
 	"github.com/mcpcert/mcpcert/internal/scan"
 	"github.com/mcpcert/mcpcert/internal/source"
 	"github.com/mcpcert/mcpcert/internal/workspace"
 	"github.com/mcpcert/mcpcert/rules"
+	"github.com/mcpcert/mcpcert/scoring"
 )
 
 // ScanOptions are the flags of `mcpcert scan`.
@@ -36,6 +38,9 @@ type ScanOptions struct {
 	GoProxy     string
 	GoSumDB     string
 	ToolsJSON   string
+	Policy      string
+	Accept      string
+	Baseline    string
 	Timeout     time.Duration
 	Budget      time.Duration
 	Source      source.Limits
@@ -51,7 +56,16 @@ func (o *ScanOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.FailOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: "+strings.Join(failOnLevels, ", "))
 	fs.StringVar(&o.OSVDB, "osv-db", "", "match vulnerabilities from this local OSV database directory (see `mcpcert db download`) instead of the OSV.dev API; required with --offline")
 	fs.DurationVar(&o.Budget, "analyzer-timeout", 10*time.Minute, "time budget of each analyzer; one that overruns makes the scan incomplete")
+	fs.StringVar(&o.Baseline, "baseline", "", "a previous JSON report: only findings not in it count towards --fail-on")
+	o.addAssessFlags(fs)
 	o.addSourceFlags(fs)
+}
+
+// addAssessFlags binds the flags that decide how a scan is graded, shared
+// by scan and certify.
+func (o *ScanOptions) addAssessFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.Policy, "policy", "", "scoring policy YAML replacing the embedded default (`mcpcert policy` prints it)")
+	fs.StringVar(&o.Accept, "accept", "", "accepted-risks file: findings accepted by fingerprint, and declared capabilities")
 }
 
 // addSourceFlags binds the flags that say how a source is fetched and read,
@@ -136,6 +150,10 @@ func (o *ScanOptions) Run(ctx context.Context, ref string, s Streams, log *slog.
 
 // scan runs the pipeline with the given analyzers.
 func (o *ScanOptions) scan(ctx context.Context, ref string, analyzers []*analysis.Analyzer, log *slog.Logger) (*scan.Result, error) {
+	assess, err := o.assessOptions()
+	if err != nil {
+		return nil, err
+	}
 	var toolsJSON []byte
 	if o.ToolsJSON != "" {
 		data, err := os.ReadFile(o.ToolsJSON)
@@ -167,6 +185,9 @@ func (o *ScanOptions) scan(ctx context.Context, ref string, analyzers []*analysi
 		NPMRegistry: o.NPMRegistry,
 		PyPIURL:     o.PyPIURL,
 		Logger:      log,
+		Policy:      assess.Policy,
+		Accepted:    assess.Accepted,
+		Baseline:    assess.Baseline,
 	})
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
@@ -175,6 +196,47 @@ func (o *ScanOptions) scan(ctx context.Context, ref string, analyzers []*analysi
 		return nil, withCode(ExitUsage, err)
 	}
 	return res, nil
+}
+
+// assessOptions reads --policy, --accept and --baseline. Each is checked
+// before anything is fetched: a typo must not cost a whole scan.
+func (o *ScanOptions) assessOptions() (scan.Options, error) {
+	var out scan.Options
+	read := func(flag, path string) ([]byte, error) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, usageErrorf("--%s: %v", flag, err)
+		}
+		return data, nil
+	}
+	if o.Policy != "" {
+		data, err := read("policy", o.Policy)
+		if err != nil {
+			return out, err
+		}
+		if out.Policy, err = scoring.ParsePolicy(data); err != nil {
+			return out, usageErrorf("--policy %s: %v", o.Policy, err)
+		}
+	}
+	if o.Accept != "" {
+		data, err := read("accept", o.Accept)
+		if err != nil {
+			return out, err
+		}
+		if out.Accepted, err = accept.ParseFile(data, rules.MustDefault().Has, scoring.IsCapability); err != nil {
+			return out, usageErrorf("--accept %s: %v", o.Accept, err)
+		}
+	}
+	if o.Baseline != "" {
+		data, err := read("baseline", o.Baseline)
+		if err != nil {
+			return out, err
+		}
+		if out.Baseline, err = accept.ParseBaseline(data); err != nil {
+			return out, usageErrorf("--baseline %s: %v", o.Baseline, err)
+		}
+	}
+	return out, nil
 }
 
 // write sends a rendered report to --output or stdout. The caller has
@@ -188,13 +250,17 @@ func (o *ScanOptions) write(s Streams, out []byte) error {
 	return err
 }
 
-// verdict turns a report into the exit code of the scan.
+// verdict turns a report into the exit code of the scan. Accepted risks
+// and findings already in the baseline do not count towards --fail-on.
 func verdict(r *report.Report, failOn string, log *slog.Logger) error {
+	for _, p := range r.SuppressionProblems {
+		log.Warn("suppression not applied", "origin", p.Origin, "at", p.Location+p.Fingerprint, "rule", p.RuleID, "problem", p.Problem)
+	}
 	if failOn != "none" {
 		threshold := report.SeverityRank(failOn)
 		n := 0
 		for _, f := range r.Findings {
-			if report.SeverityRank(f.Severity) >= threshold {
+			if f.Accepted == nil && f.BaselineState != report.BaselineUnchanged && report.SeverityRank(f.Severity) >= threshold {
 				n++
 			}
 		}

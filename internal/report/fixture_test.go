@@ -88,9 +88,10 @@ func populatedReport() *report.Report {
 			{
 				RuleID: "SEC001", Title: "Hard-coded API key", Severity: "high", Confidence: "high", CWE: "CWE-798",
 				Engine: "secrets", Message: "API key assigned to STRIPE_KEY",
-				Location:    analysis.Position{Path: "src/index.ts", StartLine: 12, StartCol: 5, EndLine: 12, EndCol: 45},
-				Fingerprint: "9a8b7c6d5e4f30211203f4e5d6c7b8a9",
-				Secret:      &report.Secret{Redacted: rawSecret[:4] + "******** (32 chars)", Fingerprint: "sha256:00112233aabbccdd"},
+				Location:      analysis.Position{Path: "src/index.ts", StartLine: 12, StartCol: 5, EndLine: 12, EndCol: 45},
+				Fingerprint:   "9a8b7c6d5e4f30211203f4e5d6c7b8a9",
+				Secret:        &report.Secret{Redacted: rawSecret[:4] + "******** (32 chars)", Fingerprint: "sha256:00112233aabbccdd"},
+				BaselineState: report.BaselineNew,
 				// The driver redacts properties too; SARIF must not rely on it.
 				Properties: map[string]string{"gitleaksRule": "stripe-access-token", "match": rawSecret},
 			},
@@ -99,6 +100,9 @@ func populatedReport() *report.Report {
 				Engine: "secrets", Message: "Password-like value in `DB_PASS | fallback`",
 				Location:    analysis.Position{Path: "config/db.js", StartLine: 3, StartCol: 1},
 				Fingerprint: "0badc0de0badc0de0badc0de0badc0de",
+				Accepted: &report.AcceptedRisk{Fingerprint: "0badc0de0badc0de0badc0de0badc0de", RuleID: "SEC002", Reason: "local development default, overridden in deployment",
+					Origin: "inline", Location: "config/db.js:2"},
+				BaselineState: report.BaselineUnchanged,
 			},
 			{
 				RuleID: "DEP002", Title: "Unpinned dependency", Severity: "info", Confidence: "medium",
@@ -129,6 +133,30 @@ func populatedReport() *report.Report {
 			Pin:       testPin(),
 			LivePin:   testPin(),
 		},
+		Capabilities: []report.Capability{
+			{Name: "network-egress", Declared: true, Justification: "calls api.weather.gov only", Evidence: []string{"src/index.ts:31 fetch"}},
+			{Name: "env-read", Evidence: []string{"src/config.ts:3 process.env"}},
+		},
+		Assessment: &report.Assessment{
+			Score: 52, Tier: report.TierIncomplete, Ceiling: report.TierSandbox,
+			PolicyDigest: "sha256:" + strings.Repeat("7a", 32),
+			Deductions: []report.Deduction{
+				{Fingerprint: "5f0c2a9e1b7d4c3a8e6f0b1d2c3e4f5a", RuleID: "DEP001", Severity: "critical", Confidence: "high", Points: 40, Reason: "critical severity (40) × high confidence (1)"},
+				{Fingerprint: "9a8b7c6d5e4f30211203f4e5d6c7b8a9", RuleID: "SEC001", Severity: "high", Confidence: "high", Points: 8, Reason: "high severity (8, SEC001 weight) × high confidence (1)"},
+			},
+			Caps: []report.Cap{
+				{Tier: report.TierIncomplete, Reason: "sast: timeout: exceeded its 60s budget", Engines: []string{"sast"}},
+				{Tier: report.TierSandbox, Reason: "a dependency has a critical published vulnerability", Findings: []string{"5f0c2a9e1b7d4c3a8e6f0b1d2c3e4f5a"}},
+				{Tier: report.TierProduction, Reason: "regulated requires env-read to be declared", Capability: "env-read", Evidence: []string{"src/config.ts:3 process.env"}},
+			},
+			Accepted:   []report.AcceptedRisk{{Fingerprint: "0badc0de0badc0de0badc0de0badc0de", RuleID: "SEC002", Reason: "local development default, overridden in deployment", Origin: "inline", Location: "config/db.js:2"}},
+			Incomplete: []string{"sast: timeout: exceeded its 60s budget"},
+		},
+		SuppressionProblems: []report.SuppressionProblem{
+			{Origin: "inline", Location: "src/old.ts:9", RuleID: "SEC001", Problem: "matches no finding of this rule on its line or the next"},
+			{Origin: "file", Fingerprint: "00000000000000000000000000000000", Problem: "matches no finding"},
+		},
+		Baseline: &report.Baseline{New: 3, Unchanged: 1, Absent: 2},
 	}
 }
 

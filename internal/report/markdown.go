@@ -43,6 +43,8 @@ func renderMarkdown(r *Report, descriptors []rules.Rule) []byte {
 	fmt.Fprintf(&b, "- Rules: %s (%s)\n", mdText(r.Rules.Version), mdText(r.Rules.Digest))
 	fmt.Fprintf(&b, "- Tool: %s %s\n\n", mdText(r.Tool.Name), mdText(r.Tool.Version))
 
+	writeAssessmentMarkdown(&b, r)
+
 	s := r.Summary
 	b.WriteString("| Severity | Findings |\n|---|---:|\n")
 	for i, n := range []int{s.Critical, s.High, s.Medium, s.Low, s.Info} {
@@ -66,7 +68,7 @@ func renderMarkdown(r *Report, descriptors []rules.Rule) []byte {
 			if shown == mdMaxFindings || b.Len() > mdBudget {
 				break
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdCell(f.Severity), mdCell(f.RuleID), mdCell(location(f.Location, false)), mdCell(f.Message))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdCell(f.Severity), mdCell(f.RuleID), mdCell(location(f.Location, false)), mdCell(f.Message+findingTags(f)))
 			shown++
 		}
 		writeOmitted(&b, len(r.Findings)-shown, "finding", "findings")

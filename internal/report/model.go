@@ -56,6 +56,41 @@ type Report struct {
 	Workspace     Workspace    `json:"workspace"`
 	Dependencies  []Dependency `json:"dependencies,omitempty"`
 	Surface       *ToolSurface `json:"surface,omitempty"`
+	// Capabilities is the capability inventory: what the code can do.
+	Capabilities []Capability `json:"capabilities,omitempty"`
+	// Assessment is the score and tier under the policy, with reasons.
+	Assessment *Assessment `json:"assessment,omitempty"`
+	// SuppressionProblems are acceptances that were not applied.
+	SuppressionProblems []SuppressionProblem `json:"suppressionProblems,omitempty"`
+	// Baseline summarises the comparison with --baseline.
+	Baseline *Baseline `json:"baseline,omitempty"`
+}
+
+// SuppressionProblem is an inline suppression or accepted-risks entry that
+// was not applied, and why.
+type SuppressionProblem struct {
+	// Origin is "inline" or "file".
+	Origin string `json:"origin"`
+	// Location is "path:line" of an inline suppression.
+	Location string `json:"location,omitempty"`
+	// Fingerprint is the key of an accepted-risks entry.
+	Fingerprint string `json:"fingerprint,omitempty"`
+	RuleID      string `json:"ruleId,omitempty"`
+	Problem     string `json:"problem"`
+}
+
+// Baseline states, as SARIF's result.baselineState names them.
+const (
+	BaselineNew       = "new"
+	BaselineUnchanged = "unchanged"
+)
+
+// Baseline counts findings against a previous report.
+type Baseline struct {
+	New       int `json:"new"`
+	Unchanged int `json:"unchanged"`
+	// Absent counts findings of the baseline that are gone.
+	Absent int `json:"absent"`
 }
 
 // Tool identifies the mcpcert build that produced the report.
@@ -131,6 +166,11 @@ type Finding struct {
 	Secret     *Secret              `json:"secret,omitempty"`
 	Dependency *analysis.Dependency `json:"dependency,omitempty"`
 	Properties map[string]string    `json:"properties,omitempty"`
+	// Accepted is set when the finding is an accepted risk: it neither
+	// loses points nor fails the scan.
+	Accepted *AcceptedRisk `json:"accepted,omitempty"`
+	// BaselineState is "new" or "unchanged" when a baseline was given.
+	BaselineState string `json:"baselineState,omitempty"`
 }
 
 // Secret identifies a secret without revealing it.

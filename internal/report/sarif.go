@@ -103,7 +103,17 @@ type sarifResult struct {
 	Message             sarifMessage      `json:"message"`
 	Locations           []sarifLocation   `json:"locations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
-	Properties          sarifResultProps  `json:"properties"`
+	// Suppressions marks an accepted risk: inSource for an inline
+	// mcpcert:ignore comment, external for the accepted-risks file.
+	Suppressions  []sarifSuppression `json:"suppressions,omitempty"`
+	BaselineState string             `json:"baselineState,omitempty"`
+	Properties    sarifResultProps   `json:"properties"`
+}
+
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Status        string `json:"status"`
+	Justification string `json:"justification"`
 }
 
 // sarifResultProps is deliberately closed: a finding's free-form Properties
@@ -149,6 +159,10 @@ type sarifRunProperties struct {
 	Status  string      `json:"status"`
 	Source  sarifSource `json:"source"`
 	RuleSet RuleSet     `json:"ruleSet"`
+	// Tier, Score and PolicyDigest summarise the assessment.
+	Tier         Tier   `json:"tier,omitempty"`
+	Score        *int   `json:"score,omitempty"`
+	PolicyDigest string `json:"policyDigest,omitempty"`
 }
 
 type sarifSource struct {
@@ -197,6 +211,10 @@ func marshalSARIF(r *Report, descriptors []rules.Rule) ([]byte, error) {
 			},
 			RuleSet: r.Rules,
 		},
+	}
+	if a := r.Assessment; a != nil {
+		score := a.Score
+		run.Properties.Tier, run.Properties.Score, run.Properties.PolicyDigest = a.Tier, &score, a.PolicyDigest
 	}
 	if run.Properties.Source.Digests == nil {
 		run.Properties.Source.Digests = map[string]string{}
@@ -316,6 +334,14 @@ func sarifResultFor(f Finding, ruleIndex int) sarifResult {
 	if s := f.Secret; s != nil {
 		res.Properties.Redacted, res.Properties.SecretFingerprint = s.Redacted, s.Fingerprint
 	}
+	if a := f.Accepted; a != nil {
+		kind := "external"
+		if a.Origin == "inline" {
+			kind = "inSource"
+		}
+		res.Suppressions = []sarifSuppression{{Kind: kind, Status: "accepted", Justification: a.Reason}}
+	}
+	res.BaselineState = f.BaselineState
 	return res
 }
 

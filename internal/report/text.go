@@ -59,6 +59,7 @@ func renderText(r *Report, color bool) []byte {
 	}
 
 	w.writeEngines(r.Engines)
+	w.writeAssessment(r)
 
 	if len(r.Findings) > 0 {
 		w.WriteString("\nFindings\n")
@@ -109,7 +110,7 @@ func (w *textWriter) writeFinding(f Finding, idW int) {
 		idW, SanitizeLine(f.RuleID), SanitizeLine(location(f.Location, true)))
 	// A message may span lines; continuation lines are indented so that no
 	// line of it can pass for a finding of its own.
-	w.WriteString(strings.ReplaceAll(strings.TrimRight(sanitize(f.Message), "\n"), "\n", "\n"+detailIndent) + "\n")
+	w.WriteString(strings.ReplaceAll(strings.TrimRight(sanitize(f.Message), "\n"), "\n", "\n"+detailIndent) + findingTags(f) + "\n")
 	if s := f.Secret; s != nil {
 		fmt.Fprintf(w, "%ssecret %s, fingerprint %s\n", detailIndent, SanitizeLine(s.Redacted), SanitizeLine(s.Fingerprint))
 	}
@@ -187,6 +188,9 @@ func summaryLine(r *Report) string {
 		if len(counts) > 0 {
 			line += " (" + strings.Join(counts, ", ") + ")"
 		}
+	}
+	if r.Assessment != nil {
+		line += "; tier " + string(r.Assessment.Tier)
 	}
 	if r.Status == StatusComplete {
 		return line + "; scan complete."

@@ -15,12 +15,14 @@ import (
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
 	"github.com/mcpcert/mcpcert/analyzers/depvuln"
 	"github.com/mcpcert/mcpcert/analyzers/mcpsurface"
+	"github.com/mcpcert/mcpcert/internal/accept"
 	"github.com/mcpcert/mcpcert/internal/buildinfo"
 	"github.com/mcpcert/mcpcert/internal/driver"
 	"github.com/mcpcert/mcpcert/internal/report"
 	"github.com/mcpcert/mcpcert/internal/source"
 	"github.com/mcpcert/mcpcert/internal/workspace"
 	"github.com/mcpcert/mcpcert/rules"
+	"github.com/mcpcert/mcpcert/scoring"
 )
 
 // Options configure a scan.
@@ -42,6 +44,15 @@ type Options struct {
 	// cover tools whose text is not resolvable statically.
 	ToolsJSON     []byte
 	ToolsJSONPath string
+
+	// Policy grades the scan; nil means scoring.DefaultPolicy.
+	Policy *scoring.Policy
+	// Accepted is the reviewer's accepted-risks file, or nil.
+	Accepted *accept.File
+	// Baseline marks findings as new or unchanged, or nil.
+	Baseline *accept.Baseline
+	// Now is the clock accepted risks expire by; nil means time.Now.
+	Now func() time.Time
 }
 
 // Result is a finished scan.
@@ -157,6 +168,7 @@ func Run(ctx context.Context, ref string, opts Options) (*Result, error) {
 	if ms, ok := res.Results[mcpsurface.Analyzer].(*mcpsurface.Result); ok {
 		r.Surface = toolSurface(ms)
 	}
+	assess(r, files, set, opts)
 	log.Info("done", "status", r.Status, "findings", r.Summary.Total)
 	return &Result{Report: r, Results: res.Results, Redactor: res.Redactor}, nil
 }
@@ -201,6 +213,50 @@ func toolSurface(ms *mcpsurface.Result) *report.ToolSurface {
 	}
 	sort.SliceStable(ts.Tools, func(i, j int) bool { return ts.Tools[i].Name < ts.Tools[j].Name })
 	return ts
+}
+
+// assess applies accepted risks and the baseline to the findings and grades
+// the scan under the policy.
+func assess(r *report.Report, files *workspace.Workspace, set *rules.Set, opts Options) {
+	policy := opts.Policy
+	if policy == nil {
+		policy = scoring.DefaultPolicy()
+	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	var inline []accept.Inline
+	for _, f := range files.Files {
+		content, err := files.ReadFile(f.Path)
+		if err == nil {
+			inline = append(inline, accept.FindInline(f.Path, content)...)
+		}
+	}
+	acc := accept.Apply(r.Findings, inline, opts.Accepted, accept.Options{
+		Inline:       policy.AcceptedRisks.Inline,
+		ReviewerOnly: policy.AcceptedRisks.ReviewerOnly,
+		KnownRule:    set.Has,
+		Now:          now(),
+	})
+	r.SuppressionProblems = acc.Problems
+	for i, f := range r.Findings {
+		if a, ok := acc.Accepted[f.Fingerprint]; ok {
+			r.Findings[i].Accepted = &a
+		}
+	}
+	if opts.Baseline != nil {
+		r.Baseline = &report.Baseline{Absent: opts.Baseline.Mark(r.Findings)}
+		for _, f := range r.Findings {
+			if f.BaselineState == report.BaselineNew {
+				r.Baseline.New++
+			} else {
+				r.Baseline.Unchanged++
+			}
+		}
+	}
+	a := scoring.Evaluate(scoring.Input{Findings: r.Findings, Engines: r.Engines, Capabilities: r.Capabilities, Accepted: acc.Accepted}, policy)
+	r.Assessment = &a
 }
 
 // DefaultHTTPClient honours HTTP(S)_PROXY and NO_PROXY and bounds every request.
