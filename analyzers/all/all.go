@@ -4,6 +4,7 @@ package all
 
 import (
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
+	"github.com/mcpcert/mcpcert/analyzers/capabilities"
 	"github.com/mcpcert/mcpcert/analyzers/depvuln"
 	"github.com/mcpcert/mcpcert/analyzers/mcpsurface"
 	"github.com/mcpcert/mcpcert/analyzers/secrets"
@@ -13,6 +14,7 @@ import (
 // Analyzers returns the analyzers of a scan, sorted by name.
 func Analyzers() []*analysis.Analyzer {
 	return []*analysis.Analyzer{
+		capabilities.Analyzer,
 		depvuln.Analyzer,
 		mcpsurface.Analyzer,
 		secrets.Analyzer,

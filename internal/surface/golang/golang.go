@@ -235,6 +235,14 @@ func (x *extractor) load() {
 	}
 }
 
+// IgnoredDir reports whether go build ignores the directory (vendor,
+// testdata, and names starting with "_" or ".").
+func IgnoredDir(dir string) bool { return ignoredDir(dir) }
+
+// DefaultImportName is the package name an import path binds without an
+// explicit name: its last element without a major-version suffix.
+func DefaultImportName(ip string) string { return defaultImportName(ip) }
+
 // ignoredDir reports whether go build ignores the directory.
 func ignoredDir(dir string) bool {
 	for _, seg := range strings.Split(dir, "/") {

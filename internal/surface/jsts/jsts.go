@@ -122,6 +122,14 @@ func extract(ctx context.Context, src surface.Source, maskMin int) (*surface.Sur
 	return x.out, nil
 }
 
+// IsSource reports whether p is a JavaScript or TypeScript source file that
+// is part of a server: not a declaration file (.d.ts), a test (*.test.*,
+// *.spec.*) or a file under __tests__/ or __mocks__/.
+func IsSource(p string) bool { return isSource(p) }
+
+// Grammar is the tree-sitter grammar for a JavaScript or TypeScript path.
+func Grammar(p string) treesitter.Lang { return langOf(p) }
+
 // isSource selects the files the extractor reads as entry points.
 func isSource(p string) bool {
 	base := path.Base(p)

@@ -89,6 +89,10 @@ func Extract(ctx context.Context, src surface.Source) (s *surface.Surface, err e
 	return x.out, nil
 }
 
+// IsTestFile reports files that pytest collects (test_*.py, *_test.py,
+// conftest.py, anything under test/ or tests/).
+func IsTestFile(p string) bool { return isTestFile(p) }
+
 // isTestFile reports files that pytest collects: servers built there are
 // test doubles, not the surface a client sees, so they declare nothing.
 func isTestFile(p string) bool {
