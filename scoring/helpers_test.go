@@ -73,6 +73,7 @@ func unusedParam(tool string) report.Finding {
 // with any given engine replacing the one of the same name.
 func engines(replace ...report.Engine) []report.Engine {
 	out := []report.Engine{
+		{Name: "capabilities", Version: "mcpcert-capabilities 1", Outcome: report.OutcomeOK},
 		{Name: "depvuln", Version: "osv-scanner 2.5.0", Outcome: report.OutcomeOK, Rules: []string{"DEP001", "DEP002"}},
 		{Name: "mcpsurface", Version: "mcpcert-surface 1", Outcome: report.OutcomeOK},
 		{Name: "secrets", Version: "gitleaks 8.30.1", Outcome: report.OutcomeOK, Rules: []string{"SEC001", "SEC002", "SEC003", "SEC004"}},

@@ -78,10 +78,10 @@ func TestParsePolicyErrors(t *testing.T) {
 		{"not YAML", "", "thresholds: {regulated: 90\n", "policy: yaml: line"},
 		{"not a mapping", "", "- regulated\n", "cannot unmarshal"},
 
-		{"no required engine", "required_engines:\n  - {name: depvuln, gaps: incomplete}\n  - {name: mcpsurface, gaps: incomplete}\n  - {name: secrets, gaps: incomplete}\n  - {name: toolpoison, gaps: incomplete}", "required_engines: []", "required_engines: empty"},
-		{"bad gaps", "{name: secrets, gaps: incomplete}", "{name: secrets, gaps: maybe}", `required_engines[2].gaps: "maybe", want incomplete or ignore`},
-		{"engine twice", "{name: secrets, gaps: incomplete}", "{name: depvuln, gaps: ignore}", "required_engines[2].name: depvuln is listed twice"},
-		{"bad engine name", "{name: secrets, gaps: incomplete}", "{name: Secrets, gaps: incomplete}", `required_engines[2].name: "Secrets" is not an engine name`},
+		{"no required engine", "required_engines:\n  - {name: capabilities, gaps: incomplete}\n  - {name: depvuln, gaps: incomplete}\n  - {name: mcpsurface, gaps: incomplete}\n  - {name: secrets, gaps: incomplete}\n  - {name: toolpoison, gaps: incomplete}", "required_engines: []", "required_engines: empty"},
+		{"bad gaps", "{name: secrets, gaps: incomplete}", "{name: secrets, gaps: maybe}", `required_engines[3].gaps: "maybe", want incomplete or ignore`},
+		{"engine twice", "{name: secrets, gaps: incomplete}", "{name: depvuln, gaps: ignore}", "required_engines[3].name: depvuln is listed twice"},
+		{"bad engine name", "{name: secrets, gaps: incomplete}", "{name: Secrets, gaps: incomplete}", `required_engines[3].name: "Secrets" is not an engine name`},
 
 		{"bad severity weight", "low: 2,", "lo: 2,", `weights.severity: unknown severity "lo"`},
 		{"missing severity weight", ", info: 0}", "}", "weights.severity.info: missing"},

@@ -126,6 +126,9 @@ type AcceptedRisk struct {
 	Fingerprint string `json:"fingerprint"`
 	RuleID      string `json:"ruleId"`
 	Reason      string `json:"reason"`
+	// Origin is "inline" (a comment in the certified code, written by its
+	// publisher) or "file" (the reviewer's accepted-risks file).
+	Origin string `json:"origin,omitempty"`
 }
 
 // validate checks what a verifier relies on: the VSA's required fields, a

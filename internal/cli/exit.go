@@ -18,6 +18,19 @@ const (
 	// ExitIncomplete: some engine failed, timed out, was unavailable or left
 	// a coverage gap; no finding at or above --fail-on among what ran.
 	ExitIncomplete = 3
+
+	// Exit codes of `mcpcert verify`, distinct from the scan's so that an
+	// installer cannot mistake one check for the other.
+
+	// ExitSignatureInvalid: the signature does not verify with the key or
+	// identity, or the file is not an mcpcert attestation.
+	ExitSignatureInvalid = 10
+	// ExitSubjectMismatch: a valid attestation, but for another artifact.
+	ExitSubjectMismatch = 11
+	// ExitBelowPolicy: below --min-tier, or older than --max-age.
+	ExitBelowPolicy = 12
+	// ExitToolDrift: the live tools/list differs from the certified pin.
+	ExitToolDrift = 13
 )
 
 // ExitCodes documents every exit code, for `mcpcert help exit-codes` and the README.
@@ -25,10 +38,14 @@ var ExitCodes = []struct {
 	Code    int
 	Meaning string
 }{
-	{ExitOK, "scan complete, no finding at or above --fail-on"},
+	{ExitOK, "scan complete, no finding at or above --fail-on; certify: signed; verify: verified"},
 	{ExitFindings, "at least one finding at or above --fail-on (even if the scan is also incomplete)"},
 	{ExitUsage, "usage error, or the source could not be fetched or was refused"},
 	{ExitIncomplete, "scan incomplete (an engine failed, timed out, was unavailable or left a coverage gap) and no finding at or above --fail-on"},
+	{ExitSignatureInvalid, "verify: signature invalid, signed by another key or identity, or not an mcpcert attestation"},
+	{ExitSubjectMismatch, "verify: the artifact is not the one certified (its sha256 is not a subject)"},
+	{ExitBelowPolicy, "verify: the tier is below --min-tier, or the certification is older than --max-age"},
+	{ExitToolDrift, "verify: the live tools/list differs from the certified tool pin (added, removed or changed tools)"},
 }
 
 // exitError carries an exit code to Main.

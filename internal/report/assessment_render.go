@@ -64,6 +64,9 @@ func (w *textWriter) writeAssessment(r *Report) {
 	if a.PolicyDigest != "" {
 		fmt.Fprintf(w, "  policy   %s\n", SanitizeLine(a.PolicyDigest))
 	}
+	for _, c := range r.Capabilities {
+		fmt.Fprintf(w, "  can      %s%s\n", SanitizeLine(c.Name), SanitizeLine(declaredNote(c)))
+	}
 	for _, c := range a.Caps {
 		fmt.Fprintf(w, "  cap      %s: %s\n", SanitizeLine(string(c.Tier)), SanitizeLine(c.Reason))
 		if s := pointsAt(c, where, 5); s != "" {
@@ -134,6 +137,16 @@ func writeAssessmentMarkdown(b *bytes.Buffer, r *Report) {
 		fmt.Fprintf(b, " under policy `%s`", mdText(a.PolicyDigest))
 	}
 	b.WriteString("\n\n")
+	if len(r.Capabilities) > 0 {
+		b.WriteString("Capabilities: ")
+		for i, c := range r.Capabilities {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(mdText(c.Name + declaredNote(c)))
+		}
+		b.WriteString("\n\n")
+	}
 	if len(a.Caps) > 0 {
 		b.WriteString("| Cap | Reason | Because of |\n|---|---|---|\n")
 		for _, c := range a.Caps {
@@ -162,4 +175,15 @@ func writeAssessmentMarkdown(b *bytes.Buffer, r *Report) {
 		}
 		b.WriteString("\n")
 	}
+}
+
+// declaredNote says whether a capability was declared, and why.
+func declaredNote(c Capability) string {
+	switch {
+	case c.Declared && c.Justification != "":
+		return " (declared: " + c.Justification + ")"
+	case c.Declared:
+		return " (declared)"
+	}
+	return " (undeclared)"
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcpcert/mcpcert/analyzers/capabilities"
 	"github.com/mcpcert/mcpcert/internal/accept"
 	"github.com/mcpcert/mcpcert/internal/report"
 	"github.com/mcpcert/mcpcert/internal/scan"
@@ -32,7 +33,8 @@ func TestFixtureTiers(t *testing.T) {
 		{"ts-weather-leaky", scoring.TierRejected, scoring.TierRejected, []string{"a credential ships with the release", "high-severity published vulnerability"}},
 		{"go-mcpgo-tasks", scoring.TierSandbox, scoring.TierSandbox, []string{"below 75, the production threshold", "high-severity published vulnerability"}},
 		{"py-lowlevel-clean", scoring.TierIncomplete, scoring.TierRegulated, []string{"depvuln: partial"}},
-		{"mcpb-bundle", scoring.TierIncomplete, scoring.TierRegulated, []string{"depvuln: partial"}},
+		// It calls fetch without declaring network egress: not regulated.
+		{"mcpb-bundle", scoring.TierIncomplete, scoring.TierProduction, []string{"depvuln: partial", "regulated requires network-egress to be declared"}},
 		{"ts-poisoned-calc", scoring.TierIncomplete, scoring.TierRejected, []string{"tool poisoning"}},
 		{"py-poisoned-mailer", scoring.TierIncomplete, scoring.TierRejected, []string{"tool poisoning"}},
 		{"go-poisoned-logs", scoring.TierIncomplete, scoring.TierRejected, []string{"tool poisoning", "rug pull risk", "mcpsurface: partial"}},
@@ -232,5 +234,49 @@ func writeFile(t *testing.T, p, s string) {
 	t.Helper()
 	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDeclaredCapability: the MCPB bundle calls fetch. Undeclared, network
+// egress keeps it out of regulated; declared with a justification in the
+// accepted-risks file, it no longer does, and the report says so.
+func TestDeclaredCapability(t *testing.T) {
+	opts := options(t)
+	file, err := accept.ParseFile([]byte("capabilities:\n  - name: network-egress\n    justification: calls the weather API at api.weather.example only\n"),
+		rules.MustDefault().Has, scoring.IsCapability)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Accepted = file
+	res, err := scan.Run(context.Background(), filepath.Join(fixtures, "servers", "mcpb-bundle"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := res.Report.Assessment.Ceiling; c != scoring.TierRegulated {
+		t.Errorf("ceiling %s with egress declared, want regulated: %+v", c, res.Report.Assessment.Caps)
+	}
+	var egress *report.Capability
+	for i, c := range res.Report.Capabilities {
+		if c.Name == scoring.CapNetworkEgress {
+			egress = &res.Report.Capabilities[i]
+		}
+	}
+	if egress == nil || !egress.Declared || egress.Justification == "" || !slices.Contains(egress.Evidence, "server/index.js:21 fetch") {
+		t.Errorf("network egress: %+v", egress)
+	}
+}
+
+// TestCapabilityNames: the policy's capability names are exactly the
+// analyzer's, so no requirement can name a capability that is never found.
+func TestCapabilityNames(t *testing.T) {
+	for _, n := range capabilities.Names {
+		if !scoring.IsCapability(n) {
+			t.Errorf("the policy does not know capability %q", n)
+		}
+	}
+	for _, n := range []string{scoring.CapNetworkEgress, scoring.CapFilesystemRead, scoring.CapFilesystemWrite, scoring.CapProcessExec, scoring.CapEnvRead} {
+		if !slices.Contains(capabilities.Names, n) {
+			t.Errorf("the analyzer never reports capability %q", n)
+		}
 	}
 }

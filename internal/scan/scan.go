@@ -6,13 +6,16 @@ package scan
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
+	"github.com/mcpcert/mcpcert/analyzers/capabilities"
 	"github.com/mcpcert/mcpcert/analyzers/depvuln"
 	"github.com/mcpcert/mcpcert/analyzers/mcpsurface"
 	"github.com/mcpcert/mcpcert/internal/accept"
@@ -168,6 +171,9 @@ func Run(ctx context.Context, ref string, opts Options) (*Result, error) {
 	if ms, ok := res.Results[mcpsurface.Analyzer].(*mcpsurface.Result); ok {
 		r.Surface = toolSurface(ms)
 	}
+	if cr, ok := res.Results[capabilities.Analyzer].(*capabilities.Result); ok {
+		r.Capabilities = inventory(cr, opts.Accepted)
+	}
 	assess(r, files, set, opts)
 	log.Info("done", "status", r.Status, "findings", r.Summary.Total)
 	return &Result{Report: r, Results: res.Results, Redactor: res.Redactor}, nil
@@ -213,6 +219,35 @@ func toolSurface(ms *mcpsurface.Result) *report.ToolSurface {
 	}
 	sort.SliceStable(ts.Tools, func(i, j int) bool { return ts.Tools[i].Name < ts.Tools[j].Name })
 	return ts
+}
+
+// inventory summarises the capability uses by capability, marking those
+// the accepted-risks file declares.
+func inventory(cr *capabilities.Result, declared *accept.File) []report.Capability {
+	justification := map[string]string{}
+	if declared != nil {
+		for _, d := range declared.Capabilities {
+			justification[d.Name] = d.Justification
+		}
+	}
+	byName := map[string]*report.Capability{}
+	var out []report.Capability
+	for _, name := range cr.Capabilities() {
+		j, ok := justification[name]
+		out = append(out, report.Capability{Name: name, Declared: ok, Justification: j})
+	}
+	for i := range out {
+		byName[out[i].Name] = &out[i]
+	}
+	for _, u := range cr.Uses {
+		c := byName[u.Capability]
+		c.Evidence = append(c.Evidence, fmt.Sprintf("%s:%d %s", u.Pos.Path, u.Pos.StartLine, u.API))
+	}
+	for i := range out {
+		slices.Sort(out[i].Evidence)
+		out[i].Evidence = slices.Compact(out[i].Evidence)
+	}
+	return out
 }
 
 // assess applies accepted risks and the baseline to the findings and grades

@@ -156,6 +156,23 @@ func (p PinnedProperty) MarshalJSON() ([]byte, error) {
 	return append(raw[:len(raw)-1], []byte(`,"default":null}`)...), nil
 }
 
+// UnmarshalJSON restores HasDefault, so that a pin read back from a report
+// compares equal to the one computed.
+func (p *PinnedProperty) UnmarshalJSON(data []byte) error {
+	type plain PinnedProperty
+	var q plain
+	if err := json.Unmarshal(data, &q); err != nil {
+		return err
+	}
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(data, &keys); err != nil {
+		return err
+	}
+	_, q.HasDefault = keys["default"]
+	*p = PinnedProperty(q)
+	return nil
+}
+
 // PinTool computes one tool's pin.
 func PinTool(t *Tool) (ToolPin, error) {
 	n := NormalForm(t)
