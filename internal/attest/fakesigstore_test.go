@@ -130,7 +130,18 @@ func (f *fakeSigstore) trustedRoot(t *testing.T, o trust) *root.TrustedRoot {
 	}
 	rekorLogs := map[string]*root.TransparencyLog{}
 	if !o.noRekor {
-		rekorLogs = f.vs.RekorLogs()
+		// VirtualSigstore keeps the hex of the log ID as the ID's bytes;
+		// public-good roots hold the raw ID. Use the raw ID so that the
+		// root survives a trip through trusted_root.json.
+		for k, l := range f.vs.RekorLogs() {
+			id, err := hex.DecodeString(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw := *l
+			raw.ID = id
+			rekorLogs[k] = &raw
+		}
 	}
 	caFrom := f
 	if o.fulcio != nil {

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcpcert/mcpcert/internal/attest"
 	"github.com/mcpcert/mcpcert/internal/cli"
+	"github.com/mcpcert/mcpcert/internal/cosigntest"
 )
 
 // packRelease packs a fixture server as an npm-style release tarball with
@@ -238,5 +240,32 @@ func TestCertifyNeedsAnArtifact(t *testing.T) {
 	}
 	if r := run(t, "keygen", "--output-key-prefix", filepath.Join(dir, "k")); r.code != cli.ExitUsage {
 		t.Errorf("keygen overwrote an existing key: exit %d", r.code)
+	}
+}
+
+// TestCertifyCosignVerify is the install-time path end to end, offline:
+// mcpcert certify, then the stock cosign CLI accepts both outputs for the
+// release and rejects another artifact, then mcpcert verify accepts it.
+func TestCertifyCosignVerify(t *testing.T) {
+	bin := cosigntest.Binary(t)
+	c := certifyRelease(t, "ts-notes", "0.4.2")
+	root := filepath.Join(c.dir, "empty_trusted_root.json")
+	os.WriteFile(root, []byte(`{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}`), 0o644)
+	other := packRelease(t, "go-sdk-clean", filepath.Join(c.dir, "other.tgz"))
+	forms := map[string][]string{
+		"dsse":   {"--signature", c.dsse},
+		"bundle": {"--bundle", c.bundle, "--new-bundle-format", "--trusted-root", root},
+	}
+	for name, form := range forms {
+		args := append([]string{"--key", c.pub, "--type", attest.PredicateType, "--insecure-ignore-tlog"}, form...)
+		if out, err := cosigntest.VerifyBlobAttestation(t, bin, append(args, c.artifact)...); err != nil || !strings.Contains(string(out), "Verified OK") {
+			t.Errorf("%s: cosign rejected the certified release: %v\n%s", name, err, out)
+		}
+		if out, err := cosigntest.VerifyBlobAttestation(t, bin, append(args, other)...); err == nil {
+			t.Errorf("%s: cosign accepted another artifact:\n%s", name, out)
+		}
+	}
+	if r := run(t, "verify", c.artifact, "--bundle", c.bundle, "--key", c.pub, "--min-tier", "production"); r.code != cli.ExitOK {
+		t.Errorf("mcpcert verify: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
