@@ -311,20 +311,23 @@ func b64(s string) string {
 }
 
 // TestInstallerChosenMetadata: metadata from the installer's own
-// configuration is medium; from the network, clock or files, high.
+// configuration is low; from the network, clock or files, or from who and
+// where the server runs (CI, user, host), high.
 func TestInstallerChosenMetadata(t *testing.T) {
 	for detail, want := range map[string]string{
-		"description of tool \"x\" is computed at run time from process.env.MODE": "medium",
-		"description of tool \"x\" is computed at run time from process.cwd":      "medium",
-		"description of tool \"x\" is computed at run time from os.Getenv":        "medium",
-		"description fetched with fetch() at start-up":                            "high",
-		"description depends on Date.now()":                                       "high",
-		"description read with readFileSync from ~/.marker":                       "high",
+		"description of tool \"x\" is computed at run time from process.env.MODE":       "low",
+		"description of tool \"x\" is computed at run time from process.cwd":            "low",
+		"description of tool \"x\" is computed at run time from os.Getenv":              "low",
+		"description of tool \"lint_file\" is computed at run time from process.env.CI": "high",
+		"description of tool \"x\" is computed at run time from os.hostname":            "high",
+		"description fetched with fetch() at start-up":                                  "high",
+		"description depends on Date.now()":                                             "high",
+		"description read with readFileSync from ~/.marker":                             "high",
 	} {
 		s := toolWith("Gets the forecast.", "")
 		s.Indicators = []surface.Indicator{{Kind: "runtime-metadata", Detail: detail, Pos: pos}}
 		ds := detect(t, s)
-		if !fired(ds, "TP003", want) || (want == "medium" && fired(ds, "TP003", "high")) {
+		if !fired(ds, "TP003", want) || (want != "high" && fired(ds, "TP003", "medium")) {
 			t.Errorf("%s: want %s, got %+v", detail, want, ds)
 		}
 	}
