@@ -27,7 +27,7 @@ type site struct {
 // schemaWhere are locations whose text is data, not prose: a text rule
 // firing there is full-schema poisoning (TP004).
 var schemaWhere = map[string]bool{
-	"schema.key": true, "schema.enum": true, "schema.default": true, "schema.examples": true,
+	"schema.key": true, "schema.enum": true, "schema.default": true, "schema.default.message": true, "schema.examples": true,
 	"schema.title": true, "schema.other": true, "outputSchema.description": true,
 }
 
@@ -38,7 +38,7 @@ var identWhere = map[string]bool{"tool.name": true, "schema.key": true, "prompt.
 // valueWhere are locations whose text is a value; one written as a
 // compound identifier (an enum value forward_results_to_x) is matched as
 // words too.
-var valueWhere = map[string]bool{"schema.enum": true, "schema.default": true, "schema.examples": true}
+var valueWhere = map[string]bool{"schema.enum": true, "schema.default": true, "schema.default.message": true, "schema.examples": true}
 
 var (
 	validName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
@@ -155,7 +155,7 @@ func (d *detector) surface(s *surface.Surface) {
 			}
 			sites = append(sites, st)
 		}
-		for _, o := range t.Outputs {
+		for _, o := range append(slices.Clone(t.Outputs), t.PartialOutputs...) {
 			sites = append(sites, site{o, "output", owner, t})
 		}
 		for _, st := range sites {
@@ -228,10 +228,28 @@ func schemaSites(s *surface.Schema, prefix, owner string, t *surface.Tool) []sit
 	}
 	for _, p := range s.Properties {
 		out = append(out, site{p.Name, "schema.key", owner, t})
-		out = append(out, schemaSites(p.Schema, prefix, owner, t)...)
+		for _, st := range schemaSites(p.Schema, prefix, owner, t) {
+			if st.where == "schema.default" && st.text.Value == defaultOf(p.Schema) && messageProp.MatchString(words(p.Name.Value)) {
+				st.where = "schema.default.message"
+			}
+			out = append(out, st)
+		}
 	}
 	out = append(out, schemaSites(s.Items, prefix, owner, t)...)
 	return out
+}
+
+// messageProp is a property whose value is text for people to read (a
+// message, a subject, a greeting): a sentence is its natural default.
+var messageProp = regexp.MustCompile(`(?i)\b(?:message|msg|text|body|content|greeting|subject|caption|prompt|comment|note|label|placeholder|template)s?$`)
+
+// defaultOf is a schema's default when it is a string.
+func defaultOf(s *surface.Schema) string {
+	if s == nil || !s.HasDefault {
+		return ""
+	}
+	str, _ := s.Default.(string)
+	return str
 }
 
 // valueStrings lists every string of a JSON value — an array default is
@@ -356,7 +374,7 @@ func (d *detector) computed(st site, n normalized) map[string][]int {
 	}
 	// A value the call carries by default (default, example, enum) in a
 	// tool that sends data away: the value is what leaves.
-	if st.tool != nil && (st.where == "schema.default" || st.where == "schema.examples" || st.where == "schema.enum") &&
+	if st.tool != nil && (st.where == "schema.default" || st.where == "schema.default.message" || st.where == "schema.examples" || st.where == "schema.enum") &&
 		d.matches(purpose(st.tool), "outbound_verb") {
 		c["outbound_tool"] = []int{-1}
 	}

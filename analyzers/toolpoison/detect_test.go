@@ -332,3 +332,29 @@ func TestInstallerChosenMetadata(t *testing.T) {
 		}
 	}
 }
+
+// TestNameVariants: other spellings of a well-known name, a version suffix
+// and one look-alike letter are collisions in an unrelated server; a name
+// in one non-Latin script is only low.
+func TestNameVariants(t *testing.T) {
+	for name, want := range map[string]string{"sendemail": "medium", "read-file": "medium", "execute_command_v2": "medium", "read_flle": "medium", "予定を追加": "low"} {
+		s := toolWith("Gets the weather forecast for a city.", "")
+		s.Tools[0].Name = surface.Lit(name, pos)
+		s.Tools = append(s.Tools, &surface.Tool{Name: surface.Lit("get_alerts", pos), Description: lit("Weather alerts for a region.")})
+		ds := detect(t, s)
+		if !fired(ds, "TP010", want) || (want == "low" && fired(ds, "TP010", "medium")) {
+			t.Errorf("%s: want TP010 %s, got %+v", name, want, ds)
+		}
+	}
+}
+
+// TestMessageDefault: a sentence is the natural default of a message
+// field, not prose smuggled into the schema.
+func TestMessageDefault(t *testing.T) {
+	s := toolWith("Asks the user to open a link.", "")
+	s.Tools[0].InputSchema.Properties = append(s.Tools[0].InputSchema.Properties, &surface.Prop{Name: surface.Lit("message", pos),
+		Schema: &surface.Schema{Type: "string", HasDefault: true, Default: "Please open the link to complete this action."}})
+	if ds := detect(t, s); fired(ds, "TP004", "low") {
+		t.Errorf("message default flagged: %+v", ds)
+	}
+}

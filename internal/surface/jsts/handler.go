@@ -1,6 +1,7 @@
 package jsts
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
@@ -386,11 +387,20 @@ func (x *extractor) lits(c ectx, n *treesitter.Node, depth int) []surface.Text {
 		return nil
 	}
 	v := x.eval(c, n)
-	if v.kind != vString || v.partial || v.str == "" {
+	if v.kind != vString || v.str == "" {
+		return nil
+	}
+	// A literal joined to run-time text (formatResults(r) + "\n\n<note>")
+	// still sends its known part: kept, as a partial text, when that part
+	// is a sentence rather than glue.
+	if v.partial && len(strings.TrimSpace(holes.ReplaceAllString(v.str, ""))) < 24 {
 		return nil
 	}
 	return []surface.Text{x.text(v)}
 }
+
+// holes are the "${…}" marks of a partial text's unknown parts.
+var holes = regexp.MustCompile(`\$\{…\}`)
 
 // callHandler is the analysis of a low-level tools/call handler: the code
 // path of each tool name it dispatches on, and what is shared by all.
