@@ -796,6 +796,10 @@ func (d *detector) props(t *surface.Tool, s *surface.Schema, prefix string) {
 			d.report("TP011", "critical", pos, "asks"+owner, "%s asks the model for a credential file the tool's own description never mentions: %q", owner, quote(desc, 0, desc.textEnd))
 		case asks && free:
 			d.report("TP011", "high", pos, "asks"+owner, "%s asks the model for the conversation, files or secrets: %q", owner, quote(desc, 0, desc.textEnd))
+		case free && prefix == "" && t.SinkParams[p.Name.Value] == "network":
+			d.report("TP011", "critical", pos, "sink"+owner, "%s is read by the handler only to send it off the machine (a network call or a remote log): a channel for data to leave through the call", owner)
+		case free && prefix == "" && t.SinkParams[p.Name.Value] == "log" && slices.Contains(suspicious, name):
+			d.report("TP011", "medium", pos, "sink"+owner, "%s is a free-text parameter the handler only logs: a channel for data to leave through the call", owner)
 		case free && prefix == "" && slices.Contains(suspicious, name) && t.HandlerKnown && !slices.Contains(t.UsedParams, p.Name.Value):
 			d.report("TP011", "medium", pos, "unused"+owner, "%s is a free-text parameter the handler never reads: a channel for data to leave through the call", owner)
 		}

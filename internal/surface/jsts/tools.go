@@ -804,6 +804,7 @@ func (x *extractor) bindHandler(t *surface.Tool, cb *value, hasArgs bool) {
 	t.Outputs, t.PartialOutputs = splitPartial(hi.outputs)
 	if hi.known {
 		t.UsedParams = usedParams(t.InputSchema, hi.used, hi.all)
+		t.SinkParams = hi.sinks
 	}
 }
 
