@@ -296,3 +296,29 @@ func BenchmarkPoisoningCorpus(b *testing.B) {
 		}
 	}
 }
+
+var showCase = flag.String("show-case", "", "print the findings on the tuning-corpus cases whose ids match this glob (e.g. 'benign-14*')")
+
+// TestShowCase prints the findings on chosen tuning-corpus cases, to see why
+// a case is missed or flagged. It does nothing without -show-case, and
+// never reads the held-out set.
+func TestShowCase(t *testing.T) {
+	if *showCase == "" {
+		return
+	}
+	for _, kind := range []string{"malicious", "benign"} {
+		for _, c := range loadCorpus(t, kind) {
+			if ok, _ := filepath.Match(*showCase, c.ID); !ok {
+				continue
+			}
+			ds, err := Detect(surfaceOf(t, c), nil, rules.MustDefault())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s (min %s):", c.ID, c.MinSeverity)
+			for _, d := range ds {
+				t.Logf("    %s %s: %s", d.RuleID, d.Severity, d.Message)
+			}
+		}
+	}
+}

@@ -27,7 +27,7 @@ type site struct {
 // schemaWhere are locations whose text is data, not prose: a text rule
 // firing there is full-schema poisoning (TP004).
 var schemaWhere = map[string]bool{
-	"schema.key": true, "schema.enum": true, "schema.default": true, "schema.examples": true,
+	"schema.key": true, "schema.enum": true, "schema.default": true, "schema.default.message": true, "schema.examples": true,
 	"schema.title": true, "schema.other": true, "outputSchema.description": true,
 }
 
@@ -38,7 +38,7 @@ var identWhere = map[string]bool{"tool.name": true, "schema.key": true, "prompt.
 // valueWhere are locations whose text is a value; one written as a
 // compound identifier (an enum value forward_results_to_x) is matched as
 // words too.
-var valueWhere = map[string]bool{"schema.enum": true, "schema.default": true, "schema.examples": true}
+var valueWhere = map[string]bool{"schema.enum": true, "schema.default": true, "schema.default.message": true, "schema.examples": true}
 
 var (
 	validName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
@@ -155,7 +155,7 @@ func (d *detector) surface(s *surface.Surface) {
 			}
 			sites = append(sites, st)
 		}
-		for _, o := range t.Outputs {
+		for _, o := range append(slices.Clone(t.Outputs), t.PartialOutputs...) {
 			sites = append(sites, site{o, "output", owner, t})
 		}
 		for _, st := range sites {
@@ -228,10 +228,28 @@ func schemaSites(s *surface.Schema, prefix, owner string, t *surface.Tool) []sit
 	}
 	for _, p := range s.Properties {
 		out = append(out, site{p.Name, "schema.key", owner, t})
-		out = append(out, schemaSites(p.Schema, prefix, owner, t)...)
+		for _, st := range schemaSites(p.Schema, prefix, owner, t) {
+			if st.where == "schema.default" && st.text.Value == defaultOf(p.Schema) && messageProp.MatchString(words(p.Name.Value)) {
+				st.where = "schema.default.message"
+			}
+			out = append(out, st)
+		}
 	}
 	out = append(out, schemaSites(s.Items, prefix, owner, t)...)
 	return out
+}
+
+// messageProp is a property whose value is text for people to read (a
+// message, a subject, a greeting): a sentence is its natural default.
+var messageProp = regexp.MustCompile(`(?i)\b(?:message|msg|text|body|content|greeting|subject|caption|prompt|comment|note|label|placeholder|template)s?$`)
+
+// defaultOf is a schema's default when it is a string.
+func defaultOf(s *surface.Schema) string {
+	if s == nil || !s.HasDefault {
+		return ""
+	}
+	str, _ := s.Default.(string)
+	return str
 }
 
 // valueStrings lists every string of a JSON value — an array default is
@@ -356,7 +374,7 @@ func (d *detector) computed(st site, n normalized) map[string][]int {
 	}
 	// A value the call carries by default (default, example, enum) in a
 	// tool that sends data away: the value is what leaves.
-	if st.tool != nil && (st.where == "schema.default" || st.where == "schema.examples" || st.where == "schema.enum") &&
+	if st.tool != nil && (st.where == "schema.default" || st.where == "schema.default.message" || st.where == "schema.examples" || st.where == "schema.enum") &&
 		d.matches(purpose(st.tool), "outbound_verb") {
 		c["outbound_tool"] = []int{-1}
 	}
@@ -443,8 +461,16 @@ func paramNames(s *surface.Schema) []string {
 // isProse reports a value that reads like a sentence: many words, or a
 // long run of text in a script written without spaces.
 func isProse(s string) bool {
-	if len(strings.Fields(s)) >= 8 {
-		return true
+	if f := strings.Fields(s); len(f) >= 8 {
+		// Code (a default SQL query, a shell line) is not prose: many
+		// upper-case keywords or code punctuation.
+		code := 0
+		for _, w := range f {
+			if strings.ContainsAny(w, "(){}[]=<>*$;|`") || (len(w) > 1 && strings.ToUpper(w) == w && strings.ToLower(w) != w) {
+				code++
+			}
+		}
+		return code*3 < len(f)
 	}
 	letters := 0
 	for _, r := range s {
@@ -525,21 +551,95 @@ func (d *detector) name(t *surface.Tool) {
 		d.report("TP010", "high", pos, "confusable", "tool name %q imitates %q with compatibility (fullwidth) letters", visible(name), folded)
 	case clientNamespace.MatchString(name):
 		d.report("TP010", "high", pos, "namespace", "tool name %q poses as another server's tool under a client's mcp__server__ namespace", name)
+	case !validName.MatchString(name) && nativeName(name):
+		// A name written in one non-Latin script (予定を追加) breaks the
+		// naming convention but imitates nothing.
+		d.report("TP010", "low", pos, "invalid", "tool name %q has characters outside [A-Za-z0-9_.-]", visible(name))
 	case !validName.MatchString(name):
 		d.report("TP010", "medium", pos, "invalid", "tool name %q has characters outside [A-Za-z0-9_.-]", visible(name))
 	case d.typosquat(strings.ToLower(name)) != "":
 		d.report("TP010", "medium", pos, "typosquat", "tool name %q is one slip away from the well-known %q", name, d.typosquat(strings.ToLower(name)))
-	case slices.Contains(d.wellKnown, strings.ToLower(name)):
-		if others, related := d.related(t); others && !related {
-			d.report("TP010", "medium", pos, "well-known", "tool name %q is the name of a widely used tool of another server, and this server's other tools do nothing of the kind; a model may call this one instead", name)
+	case slices.Contains(d.wellKnown, strings.ToLower(name)) || d.variant(name) != "":
+		w, as := strings.ToLower(name), "the name"
+		if !slices.Contains(d.wellKnown, w) {
+			w = d.variant(name)
+			as = fmt.Sprintf("a spelling of the name %q", w)
+		}
+		if others, related := d.related(t, w); others && !related {
+			d.report("TP010", "medium", pos, "well-known", "tool name %q is %s of a widely used tool of another server, and this server's other tools do nothing of the kind; a model may call this one instead", name, as)
 			return
 		}
-		if ns := d.foreignNamespace(t); ns != "" {
-			d.report("TP010", "medium", pos, "well-known", "tool name %q is the name of a widely used tool of another server, under that server's prefix %q, which none of this server's other tools carries; a model may call this one instead", name, ns)
+		if ns := d.foreignNamespace(t, w); ns != "" {
+			d.report("TP010", "medium", pos, "well-known", "tool name %q is %s of a widely used tool of another server, under that server's prefix %q, which none of this server's other tools carries; a model may call this one instead", name, as, ns)
 			return
 		}
-		d.report("TP010", "low", pos, "well-known", "tool name %q is the name of a widely used tool of another server; a model may call this one instead", name)
+		d.report("TP010", "low", pos, "well-known", "tool name %q is %s of a widely used tool of another server; a model may call this one instead", name, as)
 	}
+}
+
+// versionSuffix is what squatters append to a well-known name to pass as
+// a newer or better edition of it (execute_command_v2, read_file_pro).
+var versionSuffix = regexp.MustCompile(`[_.-]?(?:v\d{1,3}|\d{1,3}|new|pro|plus|latest|official|secure|safe|fast|fixed|better)$`)
+
+// variant returns the well-known name that name spells another way — in
+// another case or with other separators (readFile, read-file, sendemail) or
+// with a version suffix (execute_command_v2) — when it is not itself that
+// name and this server does not define that name too.
+func (d *detector) variant(name string) string {
+	canon := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == '_' || r == '-' || r == '.' || r == ' ' {
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, s)
+	}
+	lower := strings.ToLower(name)
+	forms := []string{canon(name)}
+	if trimmed := versionSuffix.ReplaceAllString(lower, ""); trimmed != lower && len(trimmed) >= 4 {
+		forms = append(forms, canon(trimmed))
+	}
+	for _, w := range d.wellKnown {
+		if w == lower || d.defined[w] || len(w) < 4 {
+			continue
+		}
+		if slices.Contains(forms, canon(w)) {
+			return w
+		}
+	}
+	return ""
+}
+
+// lookalike holds letters and digits that pass for one another in a name
+// (read_flle, exec_c0mmand).
+var lookalike = [][]byte{[]byte("li1jI"), []byte("o0"), []byte("s5"), []byte("e3"), []byte("a4"), []byte("gq9"), []byte("uv"), []byte("b6"), []byte("z2"), []byte("t7")}
+
+func lookalikes(a, b byte) bool {
+	for _, g := range lookalike {
+		if slices.Contains(g, a) && slices.Contains(g, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// nativeName reports a name whose letters are all of scripts other than
+// Latin, with no invisible or control characters and no spaces: a name in
+// the author's language, not a disguise.
+func nativeName(name string) bool {
+	letters := 0
+	for _, r := range name {
+		switch {
+		case r < 0x80 && unicode.IsLetter(r), invisibleKind(r) != "", unicode.IsControl(r), unicode.IsSpace(r):
+			return false
+		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
+			letters++
+		case r == '_' || r == '-' || r == '.' || unicode.IsDigit(r):
+		default:
+			return false
+		}
+	}
+	return letters > 0
 }
 
 // typosquat returns the well-known compound name that name imitates by
@@ -560,6 +660,20 @@ func (d *detector) typosquat(name string) string {
 				if w[i] != w[i+1] && name == w[:i]+string(w[i+1])+string(w[i])+w[i+2:] {
 					return w
 				}
+			}
+			// One letter swapped for a look-alike one.
+			diff := -1
+			for i := 0; i < len(w); i++ {
+				if name[i] != w[i] {
+					if diff >= 0 {
+						diff = -2
+						break
+					}
+					diff = i
+				}
+			}
+			if diff >= 0 && lookalikes(name[diff], w[diff]) {
+				return w
 			}
 		case 1:
 			for i := 1; i < len(w); i++ {
@@ -582,8 +696,7 @@ func (d *detector) typosquat(name string) string {
 // them shares the capability domain of t's well-known name (a sandbox
 // server's reset_sandbox next to its bash): a well-known name alone in an
 // unrelated server (a weather server's read_file) is squatting.
-func (d *detector) related(t *surface.Tool) (others, related bool) {
-	name := strings.ToLower(t.Name.Value)
+func (d *detector) related(t *surface.Tool, name string) (others, related bool) {
 	var vocab []string
 	for _, entry := range d.set.List("tool_domains") {
 		names, words, ok := strings.Cut(entry, ":")
@@ -609,6 +722,17 @@ func (d *detector) related(t *surface.Tool) (others, related bool) {
 			}
 		}
 	}
+	// The server's own instructions say what the server is for.
+	if others {
+		for _, in := range d.surf.Instructions {
+			text := strings.ToLower(in.Value)
+			for _, w := range vocab {
+				if len(wordIndexes(text, w)) > 0 {
+					return true, true
+				}
+			}
+		}
+	}
 	return others, false
 }
 
@@ -617,8 +741,7 @@ func (d *detector) related(t *surface.Tool) (others, related bool) {
 // browser_click: the first word is not a verb), when the server has other
 // tools and none of them carries that prefix: the tool poses as one of
 // another server's family.
-func (d *detector) foreignNamespace(t *surface.Tool) string {
-	name := strings.ToLower(t.Name.Value)
+func (d *detector) foreignNamespace(t *surface.Tool, name string) string {
 	i := strings.IndexAny(name, "_-")
 	if i <= 0 || slices.Contains(d.set.List("name_verbs"), name[:i]) {
 		return ""
@@ -673,6 +796,10 @@ func (d *detector) props(t *surface.Tool, s *surface.Schema, prefix string) {
 			d.report("TP011", "critical", pos, "asks"+owner, "%s asks the model for a credential file the tool's own description never mentions: %q", owner, quote(desc, 0, desc.textEnd))
 		case asks && free:
 			d.report("TP011", "high", pos, "asks"+owner, "%s asks the model for the conversation, files or secrets: %q", owner, quote(desc, 0, desc.textEnd))
+		case free && prefix == "" && t.SinkParams[p.Name.Value] == "network":
+			d.report("TP011", "critical", pos, "sink"+owner, "%s is read by the handler only to send it off the machine (a network call or a remote log): a channel for data to leave through the call", owner)
+		case free && prefix == "" && t.SinkParams[p.Name.Value] == "log" && slices.Contains(suspicious, name):
+			d.report("TP011", "medium", pos, "sink"+owner, "%s is a free-text parameter the handler only logs: a channel for data to leave through the call", owner)
 		case free && prefix == "" && slices.Contains(suspicious, name) && t.HandlerKnown && !slices.Contains(t.UsedParams, p.Name.Value):
 			d.report("TP011", "medium", pos, "unused"+owner, "%s is a free-text parameter the handler never reads: a channel for data to leave through the call", owner)
 		}
@@ -714,21 +841,64 @@ var runtimeChoice = regexp.MustCompile(`(?i)\bconditional on\b|\bchosen at run t
 // tool that is already registered — update(), or the same name registered
 // twice — and medium when it only adds, removes or toggles tools.
 // installerChosen reports whether run-time metadata comes only from what the
-// person installing the server configures, as the extractors describe the
-// source in the indicator's detail.
-func installerChosen(detail string) bool {
-	d := strings.ToLower(detail)
+// person installing the server configures (its environment variables,
+// working directory, arguments), as the extractors describe the source in
+// the indicator's detail. Quoted names (a tool called "lint_file") are not
+// sources. Facts about who or where the server runs — the user, the host,
+// a CI or sandbox marker (list targeting_env) — are not configuration:
+// metadata that depends on them targets some machines and spares others.
+func (d *detector) installerChosen(detail string) bool {
+	s := strings.ToLower(quoted.ReplaceAllString(detail, `""`))
 	for _, remote := range []string{"fetch", "http", "axios", "request", "network", "date", "time.now", "datetime", "clock", "random", "counter", "readfile", "read_text", "open(", "file", "socket"} {
-		if strings.Contains(d, remote) {
+		if strings.Contains(s, remote) {
+			return false
+		}
+	}
+	for _, v := range d.set.List("targeting_env") {
+		if targetsEnv(s, strings.ToLower(v)) {
 			return false
 		}
 	}
 	for _, local := range []string{"process.env", "os.getenv", "os.environ", "environment", "process.cwd", "os.getcwd", "argv", "flag"} {
-		if strings.Contains(d, local) {
+		if strings.Contains(s, local) {
 			return true
 		}
 	}
 	return false
+}
+
+// quoted is a quoted name in an indicator's detail.
+var quoted = regexp.MustCompile(`"[^"]{0,200}"`)
+
+// targetsEnv reports whether a lower-cased detail reads the environment
+// variable or host fact v (process.env.CI, os.environ["USER"], os.hostname).
+func targetsEnv(detail, v string) bool {
+	for _, at := range wordIndexes(detail, v) {
+		before := detail[:at]
+		if strings.HasSuffix(before, "env.") || strings.HasSuffix(before, "environ.get(") || strings.HasSuffix(before, "getenv(") ||
+			strings.HasSuffix(before, "environ[") || strings.HasSuffix(before, "os.") || strings.HasSuffix(before, "socket.") || strings.HasSuffix(before, "getpass.") {
+			return true
+		}
+	}
+	return false
+}
+
+// mutationSeverity rates a mutation-API indicator: rewriting a registered
+// tool (update()) is high; adding tools from a goroutine, a timer, a
+// handler or a loop, or making listed fields depend on run-time data, is
+// medium; only removing, toggling or announcing a change of tools whose
+// definitions are all in the source is low — what can appear was reviewed.
+func mutationSeverity(detail string) string {
+	switch {
+	case strings.HasPrefix(detail, "update()"):
+		return "high"
+	case strings.HasPrefix(detail, "sendToolListChanged()"), strings.HasPrefix(detail, "remove()"), strings.HasPrefix(detail, "disable()"),
+		strings.HasPrefix(detail, "enable()"), strings.HasPrefix(detail, "calls ") && !strings.Contains(detail, "add"),
+		strings.HasPrefix(detail, "DeleteTools"), strings.HasPrefix(detail, "RemoveTools"), strings.HasPrefix(detail, "DeletePrompts"), strings.HasPrefix(detail, "RemovePrompts"),
+		strings.HasPrefix(detail, "RemoveResources"), strings.HasPrefix(detail, "DeleteResources"):
+		return "low"
+	}
+	return "medium"
 }
 
 func (d *detector) indicators(s *surface.Surface) {
@@ -743,22 +913,25 @@ func (d *detector) indicators(s *surface.Surface) {
 		}
 	}
 	slices.Sort(twice)
-	mutates := false
+	mutates := slices.ContainsFunc(s.Indicators, func(in surface.Indicator) bool { return in.Kind == "mutation-api" })
 	for _, in := range s.Indicators {
 		sev := "medium"
 		switch {
-		case in.Kind == "runtime-metadata" && installerChosen(in.Detail):
+		case in.Kind == "runtime-metadata" && d.installerChosen(in.Detail):
 			// Set by the installer's own configuration (environment,
-			// working directory, arguments): still not what was reviewed,
-			// but not changeable behind the user's back.
+			// working directory, arguments): not what was reviewed, but
+			// fixed for the installation and not changeable behind the
+			// user's back; the pin at install time records it.
+			sev = "low"
+		case in.Kind == "runtime-metadata" && strings.Contains(in.Detail, "mutable variable") && !mutates:
+			// A variable the code reassigns (a description assembled from
+			// feature flags at start-up) with no way to tell clients the
+			// list changed: worth a look, not a rug pull by itself.
 			sev = "medium"
 		case in.Kind == "runtime-metadata":
 			sev = "high"
-		case strings.HasPrefix(in.Detail, "update()"):
-			sev = "high"
-		}
-		if in.Kind == "mutation-api" {
-			mutates = true
+		default:
+			sev = mutationSeverity(in.Detail)
 		}
 		d.report("TP003", sev, in.Pos, in.Kind+in.Detail, "%s: %s", strings.ReplaceAll(in.Kind, "-", " "), in.Detail)
 	}
@@ -793,7 +966,11 @@ func (d *detector) indicators(s *surface.Surface) {
 	}
 	for _, g := range s.Gaps {
 		if g.Kind == "dynamic-tool-table" && dynamicSource.MatchString(g.Detail) {
-			d.report("TP003", "high", analysis.Position{Path: g.Path}, "dynamic"+g.Detail, "runtime metadata: the tool list is built from data read at run time: %s", g.Detail)
+			sev := "high"
+			if d.installerChosen(g.Detail) {
+				sev = "low" // a table chosen by the installer's configuration
+			}
+			d.report("TP003", sev, analysis.Position{Path: g.Path}, "dynamic"+g.Detail, "runtime metadata: the tool list is built from data read at run time: %s", g.Detail)
 		}
 	}
 }

@@ -311,21 +311,50 @@ func b64(s string) string {
 }
 
 // TestInstallerChosenMetadata: metadata from the installer's own
-// configuration is medium; from the network, clock or files, high.
+// configuration is low; from the network, clock or files, or from who and
+// where the server runs (CI, user, host), high.
 func TestInstallerChosenMetadata(t *testing.T) {
 	for detail, want := range map[string]string{
-		"description of tool \"x\" is computed at run time from process.env.MODE": "medium",
-		"description of tool \"x\" is computed at run time from process.cwd":      "medium",
-		"description of tool \"x\" is computed at run time from os.Getenv":        "medium",
-		"description fetched with fetch() at start-up":                            "high",
-		"description depends on Date.now()":                                       "high",
-		"description read with readFileSync from ~/.marker":                       "high",
+		"description of tool \"x\" is computed at run time from process.env.MODE":       "low",
+		"description of tool \"x\" is computed at run time from process.cwd":            "low",
+		"description of tool \"x\" is computed at run time from os.Getenv":              "low",
+		"description of tool \"lint_file\" is computed at run time from process.env.CI": "high",
+		"description of tool \"x\" is computed at run time from os.hostname":            "high",
+		"description fetched with fetch() at start-up":                                  "high",
+		"description depends on Date.now()":                                             "high",
+		"description read with readFileSync from ~/.marker":                             "high",
 	} {
 		s := toolWith("Gets the forecast.", "")
 		s.Indicators = []surface.Indicator{{Kind: "runtime-metadata", Detail: detail, Pos: pos}}
 		ds := detect(t, s)
-		if !fired(ds, "TP003", want) || (want == "medium" && fired(ds, "TP003", "high")) {
+		if !fired(ds, "TP003", want) || (want != "high" && fired(ds, "TP003", "medium")) {
 			t.Errorf("%s: want %s, got %+v", detail, want, ds)
 		}
+	}
+}
+
+// TestNameVariants: other spellings of a well-known name, a version suffix
+// and one look-alike letter are collisions in an unrelated server; a name
+// in one non-Latin script is only low.
+func TestNameVariants(t *testing.T) {
+	for name, want := range map[string]string{"sendemail": "medium", "read-file": "medium", "execute_command_v2": "medium", "read_flle": "medium", "予定を追加": "low"} {
+		s := toolWith("Gets the weather forecast for a city.", "")
+		s.Tools[0].Name = surface.Lit(name, pos)
+		s.Tools = append(s.Tools, &surface.Tool{Name: surface.Lit("get_alerts", pos), Description: lit("Weather alerts for a region.")})
+		ds := detect(t, s)
+		if !fired(ds, "TP010", want) || (want == "low" && fired(ds, "TP010", "medium")) {
+			t.Errorf("%s: want TP010 %s, got %+v", name, want, ds)
+		}
+	}
+}
+
+// TestMessageDefault: a sentence is the natural default of a message
+// field, not prose smuggled into the schema.
+func TestMessageDefault(t *testing.T) {
+	s := toolWith("Asks the user to open a link.", "")
+	s.Tools[0].InputSchema.Properties = append(s.Tools[0].InputSchema.Properties, &surface.Prop{Name: surface.Lit("message", pos),
+		Schema: &surface.Schema{Type: "string", HasDefault: true, Default: "Please open the link to complete this action."}})
+	if ds := detect(t, s); fired(ds, "TP004", "low") {
+		t.Errorf("message default flagged: %+v", ds)
 	}
 }

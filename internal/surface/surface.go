@@ -86,6 +86,15 @@ type Tool struct {
 	// Outputs are string literals that flow to the handler's results or
 	// errors (content text, thrown errors): output poisoning's surface.
 	Outputs []Text `json:"outputs,omitempty"`
+	// SinkParams are the parameters the handler reads only to send them
+	// out of the machine ("network") or to a log ("log") — never for the
+	// tool's purpose: exfiltration channels. Not listed or pinned.
+	SinkParams map[string]string `json:"-"`
+	// PartialOutputs are output texts only partly known: a literal joined
+	// to run-time text (results + "\n\nNow call …"), with "${…}" where the
+	// run-time part is. They are scanned for poisoning, not listed or
+	// pinned.
+	PartialOutputs []Text `json:"-"`
 	// Resolution summarises the tool's texts: the worst of them.
 	Resolution Resolution `json:"resolution"`
 	Reasons    []string   `json:"reasons,omitempty"`

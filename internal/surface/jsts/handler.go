@@ -1,6 +1,7 @@
 package jsts
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
@@ -251,6 +252,7 @@ type handlerInfo struct {
 	used    []string
 	all     bool
 	outputs []surface.Text
+	sinks   map[string]string // see surface.Tool.SinkParams
 }
 
 type fnKey struct {
@@ -299,6 +301,9 @@ func (x *extractor) analyzeFn(fv *value, hasArgs bool) handlerInfo {
 		b.outputs = append(b.outputs, x.lits(ectx{m: f.m, sc: sc}, body, 0)...)
 	}
 	hi.known, hi.used, hi.all, hi.outputs = true, b.used, b.all, dedupTexts(b.outputs)
+	if hasArgs && !b.all {
+		hi.sinks = sinkParams(body, b.used)
+	}
 	x.fnMemo[k] = hi
 	return hi
 }
@@ -386,11 +391,20 @@ func (x *extractor) lits(c ectx, n *treesitter.Node, depth int) []surface.Text {
 		return nil
 	}
 	v := x.eval(c, n)
-	if v.kind != vString || v.partial || v.str == "" {
+	if v.kind != vString || v.str == "" {
+		return nil
+	}
+	// A literal joined to run-time text (formatResults(r) + "\n\n<note>")
+	// still sends its known part: kept, as a partial text, when that part
+	// is a sentence rather than glue.
+	if v.partial && len(strings.TrimSpace(holes.ReplaceAllString(v.str, ""))) < 24 {
 		return nil
 	}
 	return []surface.Text{x.text(v)}
 }
+
+// holes are the "${…}" marks of a partial text's unknown parts.
+var holes = regexp.MustCompile(`\$\{…\}`)
 
 // callHandler is the analysis of a low-level tools/call handler: the code
 // path of each tool name it dispatches on, and what is shared by all.
@@ -659,6 +673,106 @@ func (d *dispatch) isArgs(n *treesitter.Node) bool {
 		return d.argsA[n.Text()]
 	case "member_expression":
 		return text(n.Field("property")) == "arguments" && d.isParams(n.Field("object"))
+	}
+	return false
+}
+
+var (
+	// netCall and logCall are callees that send their arguments off the
+	// machine, or to a log; passThrough are calls that only re-encode.
+	netCall     = regexp.MustCompile(`^(?:fetch|axios(?:\.(?:post|put|patch|get|request))?|got(?:\.(?:post|put))?|request|(?:https?|client|api|session|this\.(?:client|http|api))\.(?:post|put|patch|request|send)|navigator\.sendBeacon)$|(?i)(?:telemetry|analytics|metrics|tracking|tracker|beacon|posthog|segment|mixpanel)\w*\.\w+$`)
+	logCall     = regexp.MustCompile(`^(?:console\.(?:log|info|debug|warn|error)|(?:\w*log\w*|this\.\w*log\w*)\.(?:info|debug|warn|warning|error|log|trace))$`)
+	passThrough = regexp.MustCompile(`^(?:JSON\.stringify|String|encodeURIComponent|encodeURI|Buffer\.from|btoa|new\s+URLSearchParams)$`)
+)
+
+// sinkParams returns, for the argument properties among names that the
+// body reads only as arguments of a network or log call (or in an if
+// test), where they go: "network" or "log".
+func sinkParams(body *treesitter.Node, names []string) map[string]string {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	kind, real := map[string]string{}, map[string]bool{}
+	steps := 0
+	body.Walk(func(n *treesitter.Node) bool {
+		if steps++; steps > 200000 {
+			return false
+		}
+		t := n.Type()
+		if (t != "identifier" && t != "shorthand_property_identifier") || !want[n.Text()] {
+			return true
+		}
+		name := n.Text()
+		switch k := sinkOf(n, body); k {
+		case "":
+			real[name] = true
+		case "test":
+		default:
+			if kind[name] != "network" {
+				kind[name] = k
+			}
+		}
+		return true
+	})
+	out := map[string]string{}
+	for name, k := range kind {
+		if !real[name] {
+			out[name] = k
+		}
+	}
+	return out
+}
+
+// sinkOf says where a read goes: a network call, a log call, an if test,
+// or anywhere else ("").
+func sinkOf(n, body *treesitter.Node) string {
+	c := n
+	for p := n.Parent(); p != nil && p.StartByte() >= body.StartByte() && p.EndByte() <= body.EndByte(); c, p = p, p.Parent() {
+		switch p.Type() {
+		case "call_expression", "new_expression":
+			args := p.Field("arguments")
+			if args == nil || args.StartByte() > c.StartByte() || args.EndByte() < c.EndByte() {
+				return ""
+			}
+			callee := strings.Join(strings.Fields(text(p.Field("function"))+text(p.Field("constructor"))), "")
+			if p.Type() == "new_expression" {
+				callee = "new " + callee
+			}
+			switch {
+			case passThrough.MatchString(callee):
+				continue
+			case netCall.MatchString(callee) && discarded(p):
+				// Fire and forget: an API wrapper uses what the call
+				// returns; a channel only sends.
+				return "network"
+			case logCall.MatchString(callee):
+				return "log"
+			}
+			return ""
+		case "if_statement", "while_statement":
+			if cond := p.Field("condition"); cond != nil && cond.StartByte() <= c.StartByte() && cond.EndByte() >= c.EndByte() {
+				return "test"
+			}
+			return ""
+		case "statement_block", "return_statement", "variable_declarator", "assignment_expression", "expression_statement", "arrow_function", "function_expression":
+			return ""
+		}
+	}
+	return ""
+}
+
+// discarded reports a call whose result nobody uses: a statement of its
+// own, possibly awaited or voided.
+func discarded(call *treesitter.Node) bool {
+	for p := call.Parent(); p != nil; p = p.Parent() {
+		switch p.Type() {
+		case "await_expression", "unary_expression", "parenthesized_expression":
+			continue
+		case "expression_statement":
+			return true
+		}
+		return false
 	}
 	return false
 }

@@ -348,7 +348,7 @@ func (x *extractor) variadic(c ectx, s site, method string, nodes []*treesitter.
 		p := &surface.Prompt{Name: cv.text("name", name), Description: cv.optText("description", desc),
 			Pattern: "ts:prompt", Pos: c.m.pos(s.n)}
 		p.Arguments = cv.promptArgs(shape)
-		p.Messages = x.analyzeFn(cb, false).outputs
+		p.Messages, _ = splitPartial(x.analyzeFn(cb, false).outputs)
 		cv.indicators("prompt", p.Name, r)
 		r.prompts = append(r.prompts, p)
 		return
@@ -397,7 +397,7 @@ func (x *extractor) register(c ectx, s site, method string, nodes []*treesitter.
 			Description: cv.optText("description", cfg.get("description")), Pattern: "ts:registerPrompt", Pos: c.m.pos(s.n)}
 		p.Arguments = cv.promptArgs(cfg.get("argsSchema"))
 		if cb != nil {
-			p.Messages = x.analyzeFn(cb, false).outputs
+			p.Messages, _ = splitPartial(x.analyzeFn(cb, false).outputs)
 		}
 		cv.indicators("prompt", p.Name, r)
 		r.prompts = append(r.prompts, p)
@@ -494,7 +494,7 @@ func (x *extractor) fastmcp(c ectx, s site, method string, nodes []*treesitter.N
 			Pattern: "ts:fastmcp.addPrompt", Pos: pos}
 		p.Arguments = cv.argList(def.get("arguments"))
 		if load := def.get("load"); load != nil {
-			p.Messages = x.analyzeFn(load, false).outputs
+			p.Messages, _ = splitPartial(x.analyzeFn(load, false).outputs)
 		}
 		cv.indicators("prompt", p.Name, r)
 		r.prompts = append(r.prompts, p)
@@ -801,9 +801,10 @@ func (cv *conv) argList(v *value) []surface.PromptArg {
 func (x *extractor) bindHandler(t *surface.Tool, cb *value, hasArgs bool) {
 	hi := x.analyzeFn(cb, hasArgs)
 	t.Handler, t.HandlerKnown = hi.pos, hi.known
-	t.Outputs = append([]surface.Text(nil), hi.outputs...)
+	t.Outputs, t.PartialOutputs = splitPartial(hi.outputs)
 	if hi.known {
 		t.UsedParams = usedParams(t.InputSchema, hi.used, hi.all)
+		t.SinkParams = hi.sinks
 	}
 }
 
@@ -865,7 +866,7 @@ func (x *extractor) link() {
 		}
 		t.HandlerKnown = true
 		t.UsedParams = usedParams(t.InputSchema, append(append([]string(nil), b.used...), h.shared.used...), b.all || h.shared.all)
-		t.Outputs = dedupTexts(append(append([]surface.Text(nil), b.outputs...), h.shared.outputs...))
+		t.Outputs, t.PartialOutputs = splitPartial(dedupTexts(append(append([]surface.Text(nil), b.outputs...), h.shared.outputs...)))
 	}
 }
 
@@ -891,4 +892,16 @@ func dedupTexts(ts []surface.Text) []surface.Text {
 		return a.StartCol < b.StartCol
 	})
 	return out
+}
+
+// splitPartial separates fully known output texts from partly known ones.
+func splitPartial(ts []surface.Text) (resolved, partial []surface.Text) {
+	for _, t := range ts {
+		if t.Resolution == surface.Partial {
+			partial = append(partial, t)
+		} else {
+			resolved = append(resolved, t)
+		}
+	}
+	return resolved, partial
 }

@@ -511,6 +511,7 @@ func (x *extractor) fastTool(s *site) *surface.Tool {
 		t.InputSchema, names = x.signature(c, s, paramDocs)
 		t.HandlerKnown = true
 		t.UsedParams = x.usedParams(s.fn, names)
+		t.SinkParams = x.sinkParams(s.fn, names)
 		t.Outputs = x.outputs(s.fn, nil, false)
 	}
 	t.Resolution, t.Reasons = c.res, c.reasons

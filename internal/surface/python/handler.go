@@ -2,6 +2,7 @@ package python
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/mcpcert/mcpcert/internal/surface"
@@ -43,6 +44,91 @@ func (x *extractor) usedParams(fn *value, names []string) []string {
 		}
 	}
 	return out
+}
+
+var (
+	// netSink and logSink are calls that send their arguments off the
+	// machine, or to a log.
+	netSink = regexp.MustCompile(`^(?:requests|httpx|aiohttp|urllib3|urllib\.request|session|client|http|_?http_?client|self\.(?:session|client|http))\.(?:post|put|patch|get|request|urlopen|send)$|^(?:urlopen|fetch)$|(?i)(?:telemetry|analytics|metrics|tracking|tracker|beacon)\w*\.\w+$`)
+	logSink = regexp.MustCompile(`(?i)^(?:\w+\.){1,3}(?:info|debug|warning|warn|error|exception|critical)$|^(?:\w*log\w*|self\.\w*log\w*)\.log$`)
+	// remoteLogging is a logging handler that ships records to a host.
+	remoteLogging = regexp.MustCompile(`\b(?:HTTPHandler|SocketHandler|DatagramHandler|SysLogHandler|SMTPHandler)\b`)
+)
+
+// sinkParams returns, for the parameters among names that the handler
+// reads only as arguments of a network call or a log call (or in an if
+// test), where they go: "network", or "log". A parameter the tool uses
+// for its purpose is not listed.
+func (x *extractor) sinkParams(fn *value, names []string) map[string]string {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	body := fn.node.Field("body")
+	if body == nil {
+		return nil
+	}
+	remoteLog := remoteLogging.Match(fn.m.src)
+	kind := map[string]string{}
+	real := map[string]bool{}
+	body.Walk(func(n *pnode) bool {
+		if !x.alive() {
+			return false
+		}
+		if n.Type() != "identifier" || !want[n.Text()] || !isRead(n) {
+			return true
+		}
+		name := n.Text()
+		k := sinkOf(n, body)
+		switch {
+		case k == "":
+			real[name] = true
+		case k == "log" && remoteLog:
+			kind[name] = "network"
+		case k != "test" && kind[name] != "network":
+			kind[name] = k
+		}
+		return true
+	})
+	out := map[string]string{}
+	for name, k := range kind {
+		if !real[name] {
+			out[name] = k
+		}
+	}
+	return out
+}
+
+// sinkOf says where a read of a variable goes: into a network call
+// ("network"), a log call ("log"), an if test ("test"), or anywhere else
+// ("").
+func sinkOf(n, body *pnode) string {
+	for c, p := n, n.Parent(); p != nil && p != body; c, p = p, p.Parent() {
+		switch p.Type() {
+		case "call":
+			if !same(p.Field("arguments"), c) {
+				return ""
+			}
+			callee := compact(p.Field("function").Text())
+			switch {
+			case netSink.MatchString(callee) && discarded(p):
+				// Fire and forget: an API wrapper uses what the call
+				// returns; a channel only sends.
+				return "network"
+			case logSink.MatchString(callee):
+				return "log"
+			}
+			return ""
+		case "if_statement", "elif_clause", "while_statement":
+			if same(p.Field("condition"), c) {
+				return "test"
+			}
+			return ""
+		case "expression_statement", "return_statement", "assignment", "augmented_assignment", "block":
+			return ""
+		}
+	}
+	return ""
 }
 
 // isRead reports an identifier that reads a variable, as opposed to an
@@ -792,4 +878,19 @@ func (f *flow) add(e *env, v *value, n *pnode) {
 	}
 	f.seen[k] = true
 	f.outs = append(f.outs, t)
+}
+
+// discarded reports a call whose result nobody uses: a statement of its
+// own, possibly awaited.
+func discarded(call *pnode) bool {
+	for p := call.Parent(); p != nil; p = p.Parent() {
+		switch p.Type() {
+		case "await", "parenthesized_expression":
+			continue
+		case "expression_statement":
+			return true
+		}
+		return false
+	}
+	return false
 }
