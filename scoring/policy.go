@@ -121,14 +121,14 @@ type CapabilityRule struct {
 // these, so a misspelt capability cannot make a requirement silently
 // vacuous.
 const (
-	CapNetworkEgress   = "network-egress"
-	CapFilesystemRead  = "filesystem-read"
-	CapFilesystemWrite = "filesystem-write"
-	CapProcessExec     = "process-exec"
-	CapEnvRead         = "env-read"
+	CapNetworkEgress   = report.CapNetworkEgress
+	CapFilesystemRead  = report.CapFilesystemRead
+	CapFilesystemWrite = report.CapFilesystemWrite
+	CapProcessExec     = report.CapProcessExec
+	CapEnvRead         = report.CapEnvRead
 )
 
-var capabilityNames = []string{CapNetworkEgress, CapFilesystemRead, CapFilesystemWrite, CapProcessExec, CapEnvRead}
+var capabilityNames = report.CapabilityNames
 
 var (
 	engineName = regexp.MustCompile(`^[a-z][a-z0-9]*$`)

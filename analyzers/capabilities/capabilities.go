@@ -47,22 +47,23 @@ import (
 
 	"github.com/mcpcert/mcpcert/analyzers/analysis"
 	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
+	"github.com/mcpcert/mcpcert/internal/report"
 	"github.com/mcpcert/mcpcert/internal/surface/golang"
 	"github.com/mcpcert/mcpcert/internal/surface/jsts"
 	"github.com/mcpcert/mcpcert/internal/surface/python"
 )
 
-// Capability names.
+// Capability names, as the report and the scoring policy spell them.
 const (
-	NetworkEgress   = "network-egress"
-	FilesystemRead  = "filesystem-read"
-	FilesystemWrite = "filesystem-write"
-	ProcessExec     = "process-exec"
-	EnvRead         = "env-read"
+	NetworkEgress   = report.CapNetworkEgress
+	FilesystemRead  = report.CapFilesystemRead
+	FilesystemWrite = report.CapFilesystemWrite
+	ProcessExec     = report.CapProcessExec
+	EnvRead         = report.CapEnvRead
 )
 
 // Names lists every capability name, sorted.
-var Names = []string{EnvRead, FilesystemRead, FilesystemWrite, NetworkEgress, ProcessExec}
+var Names = report.CapabilityNames
 
 // Analyzer inventories the server's capabilities.
 var Analyzer = &analysis.Analyzer{

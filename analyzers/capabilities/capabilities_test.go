@@ -185,6 +185,10 @@ webbrowser.open("https://x")
 def f(subprocess):
     subprocess.run("x")
 `, nil},
+		{"shadowing typed star parameter", "srv.py", `import subprocess
+def f(*subprocess: str):
+    subprocess.run("x")
+`, nil},
 		{"sqlite modes", "srv.py", `import sqlite3
 sqlite3.connect("file:db?mode=ro", uri=True)
 sqlite3.connect(":memory:")

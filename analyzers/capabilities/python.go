@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
+	"github.com/mcpcert/mcpcert/internal/surface/python"
 )
 
 // pyWalk resolves the names of one parsed Python file.
@@ -263,7 +264,7 @@ func pyShadowed(n *treesitter.Node, name string) bool {
 		case "function_definition", "lambda":
 			if ps := a.Field("parameters"); ps != nil {
 				for _, p := range ps.NamedChildren() {
-					if pyParamName(p) == name {
+					if python.ParamName(p) == name {
 						return true
 					}
 				}
@@ -277,24 +278,6 @@ func pyShadowed(n *treesitter.Node, name string) bool {
 		}
 	}
 	return false
-}
-
-func pyParamName(p *treesitter.Node) string {
-	switch p.Type() {
-	case "identifier":
-		return p.Text()
-	case "default_parameter", "typed_default_parameter":
-		if n := p.Field("name"); n != nil {
-			return n.Text()
-		}
-	case "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern":
-		for _, c := range p.NamedChildren() {
-			if c.Type() == "identifier" {
-				return c.Text()
-			}
-		}
-	}
-	return ""
 }
 
 // pyDefines reports whether statement st binds name (def, class, or a

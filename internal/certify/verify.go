@@ -1,7 +1,6 @@
 package certify
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/sha256"
 	"encoding/hex"
@@ -119,7 +118,12 @@ func Verify(in VerifyInput) (*Verification, error) {
 
 // authenticate verifies the signature, the predicate type and the subject.
 func authenticate(in VerifyInput) (*attest.Verified, error) {
-	isBundle := bytes.Contains(in.Attestation, []byte(`"mediaType"`)) && bytes.Contains(in.Attestation, []byte("application/vnd.dev.sigstore.bundle"))
+	// A Sigstore bundle names its media type; a DSSE envelope has none.
+	var head struct {
+		MediaType string `json:"mediaType"`
+	}
+	_ = json.Unmarshal(in.Attestation, &head)
+	isBundle := strings.HasPrefix(head.MediaType, "application/vnd.dev.sigstore.bundle")
 	switch {
 	case in.Keyless != nil && !isBundle:
 		return nil, fmt.Errorf("%w: keyless verification needs a Sigstore bundle, not a bare DSSE envelope", attest.ErrMalformed)

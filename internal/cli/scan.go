@@ -202,15 +202,8 @@ func (o *ScanOptions) scan(ctx context.Context, ref string, analyzers []*analysi
 // before anything is fetched: a typo must not cost a whole scan.
 func (o *ScanOptions) assessOptions() (scan.Options, error) {
 	var out scan.Options
-	read := func(flag, path string) ([]byte, error) {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, usageErrorf("--%s: %v", flag, err)
-		}
-		return data, nil
-	}
 	if o.Policy != "" {
-		data, err := read("policy", o.Policy)
+		data, err := readAll("policy", o.Policy)
 		if err != nil {
 			return out, err
 		}
@@ -219,7 +212,7 @@ func (o *ScanOptions) assessOptions() (scan.Options, error) {
 		}
 	}
 	if o.Accept != "" {
-		data, err := read("accept", o.Accept)
+		data, err := readAll("accept", o.Accept)
 		if err != nil {
 			return out, err
 		}
@@ -228,7 +221,7 @@ func (o *ScanOptions) assessOptions() (scan.Options, error) {
 		}
 	}
 	if o.Baseline != "" {
-		data, err := read("baseline", o.Baseline)
+		data, err := readAll("baseline", o.Baseline)
 		if err != nil {
 			return out, err
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -210,7 +211,7 @@ func (o *VerifyOptions) report(attestation []byte) ([]byte, error) {
 	if name == "" {
 		return nil, nil
 	}
-	data, err := os.ReadFile(joinBeside(o.Bundle, name))
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(o.Bundle), name))
 	if err != nil {
 		return nil, nil
 	}
@@ -252,11 +253,6 @@ func reportNameOf(attestation []byte) string {
 		return ""
 	}
 	return uri
-}
-
-func joinBeside(file, name string) string {
-	dir := file[:strings.LastIndexAny(file, `/\`)+1]
-	return dir + name
 }
 
 // print writes the verification result: what was verified, and every

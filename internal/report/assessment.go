@@ -111,6 +111,19 @@ type AcceptedRisk struct {
 	Location string `json:"location,omitempty"`
 }
 
+// Capability names: the capabilities analyzer reports them and policies
+// require them, so there is one list.
+const (
+	CapNetworkEgress   = "network-egress"
+	CapFilesystemRead  = "filesystem-read"
+	CapFilesystemWrite = "filesystem-write"
+	CapProcessExec     = "process-exec"
+	CapEnvRead         = "env-read"
+)
+
+// CapabilityNames lists every capability name, sorted.
+var CapabilityNames = []string{CapEnvRead, CapFilesystemRead, CapFilesystemWrite, CapNetworkEgress, CapProcessExec}
+
 // Capability is one entry of the capability inventory: something the
 // server's code can do, whether it was declared, and where the code does it.
 type Capability struct {

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcpcert/mcpcert/analyzers/capabilities"
 	"github.com/mcpcert/mcpcert/internal/accept"
 	"github.com/mcpcert/mcpcert/internal/report"
 	"github.com/mcpcert/mcpcert/internal/scan"
@@ -263,20 +262,5 @@ func TestDeclaredCapability(t *testing.T) {
 	}
 	if egress == nil || !egress.Declared || egress.Justification == "" || !slices.Contains(egress.Evidence, "server/index.js:21 fetch") {
 		t.Errorf("network egress: %+v", egress)
-	}
-}
-
-// TestCapabilityNames: the policy's capability names are exactly the
-// analyzer's, so no requirement can name a capability that is never found.
-func TestCapabilityNames(t *testing.T) {
-	for _, n := range capabilities.Names {
-		if !scoring.IsCapability(n) {
-			t.Errorf("the policy does not know capability %q", n)
-		}
-	}
-	for _, n := range []string{scoring.CapNetworkEgress, scoring.CapFilesystemRead, scoring.CapFilesystemWrite, scoring.CapProcessExec, scoring.CapEnvRead} {
-		if !slices.Contains(capabilities.Names, n) {
-			t.Errorf("the analyzer never reports capability %q", n)
-		}
 	}
 }

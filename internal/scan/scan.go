@@ -230,17 +230,15 @@ func inventory(cr *capabilities.Result, declared *accept.File) []report.Capabili
 			justification[d.Name] = d.Justification
 		}
 	}
-	byName := map[string]*report.Capability{}
 	var out []report.Capability
+	index := map[string]int{}
 	for _, name := range cr.Capabilities() {
 		j, ok := justification[name]
+		index[name] = len(out)
 		out = append(out, report.Capability{Name: name, Declared: ok, Justification: j})
 	}
-	for i := range out {
-		byName[out[i].Name] = &out[i]
-	}
 	for _, u := range cr.Uses {
-		c := byName[u.Capability]
+		c := &out[index[u.Capability]]
 		c.Evidence = append(c.Evidence, fmt.Sprintf("%s:%d %s", u.Pos.Path, u.Pos.StartLine, u.API))
 	}
 	for i := range out {

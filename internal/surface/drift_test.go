@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -90,8 +89,14 @@ func TestDrift(t *testing.T) {
 		t.Errorf("%d drifts, want 3: %+v", len(got), got)
 	}
 	// Without normal forms only digests can be compared.
-	if d := Drift(digests, nil, livePin(t, changed)); len(d) != 3 || d[0].Fields != nil && strings.Join(d[0].Fields, "") != "" {
-		t.Errorf("digest-only drift %+v", d)
+	digestOnly := Drift(digests, nil, livePin(t, changed))
+	if len(digestOnly) != 3 {
+		t.Errorf("digest-only drift %+v", digestOnly)
+	}
+	for _, d := range digestOnly {
+		if d.Fields != nil {
+			t.Errorf("%s: fields %v without pinned normal forms", d.Tool, d.Fields)
+		}
 	}
 }
 

@@ -261,7 +261,7 @@ func (x *extractor) callFunc(e *env, fn *value, args, n *pnode, depth int) *valu
 	outer := x.envAt(fn.m, fn.node)
 	if ps := fn.node.Field("parameters"); ps != nil {
 		for _, p := range namedNoComments(ps) {
-			name := paramName(p)
+			name := ParamName(p)
 			if name == "" {
 				continue
 			}

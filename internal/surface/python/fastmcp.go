@@ -578,7 +578,7 @@ func (x *extractor) params(s *site) []*pnode {
 	method := isMethod(fn)
 	var out []*pnode
 	for i, p := range namedNoComments(ps) {
-		name := paramName(p)
+		name := ParamName(p)
 		switch {
 		case name == "" || p.Type() == "list_splat_pattern" || p.Type() == "dictionary_splat_pattern":
 			continue
@@ -644,7 +644,7 @@ func (x *extractor) signature(c *collector, s *site, paramDocs map[string]surfac
 	e := x.envAt(s.fn.m, fn)
 	var names []string
 	for _, p := range x.params(s) {
-		name := paramName(p)
+		name := ParamName(p)
 		prop := sc.prop(e, name, paramNameNode(p), p.Field("type"), p.Field("value"), "inputSchema."+name, 0)
 		if d, ok := paramDocs[name]; ok && prop.Schema.Description == nil {
 			prop.Schema.Description = &d
@@ -669,7 +669,7 @@ func (x *extractor) fastPrompt(s *site) *surface.Prompt {
 		sc := &schemaCtx{x: x, fw: s.fw(), c: c}
 		e := x.envAt(s.fn.m, s.fn.node)
 		for _, pn := range x.params(s) {
-			name := paramName(pn)
+			name := ParamName(pn)
 			prop := sc.prop(e, name, paramNameNode(pn), pn.Field("type"), pn.Field("value"), "arguments."+name, 0)
 			arg := surface.PromptArg{Name: prop.Name, Description: prop.Schema.Description, Required: prop.Required}
 			if d, ok := paramDocs[name]; ok && arg.Description == nil {

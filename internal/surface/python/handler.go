@@ -182,7 +182,7 @@ func (x *extractor) dispatchOf(fn *value) *dispatch {
 	var params []string
 	if ps := fn.node.Field("parameters"); ps != nil {
 		for _, p := range namedNoComments(ps) {
-			if n := paramName(p); n != "" && n != "self" {
+			if n := ParamName(p); n != "" && n != "self" {
 				params = append(params, n)
 			}
 		}
@@ -617,11 +617,11 @@ func nthParam(fn *pnode, i int) string {
 	}
 	j := 0
 	for _, p := range namedNoComments(ps) {
-		if p.Type() == "list_splat_pattern" || p.Type() == "dictionary_splat_pattern" || paramName(p) == "" {
+		if p.Type() == "list_splat_pattern" || p.Type() == "dictionary_splat_pattern" || ParamName(p) == "" {
 			continue
 		}
 		if j == i {
-			return paramName(p)
+			return ParamName(p)
 		}
 		j++
 	}

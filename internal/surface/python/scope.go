@@ -47,7 +47,7 @@ func (x *extractor) indexScope(m *module, body *pnode, fn *pnode) *scope {
 	if fn != nil {
 		if ps := fn.Field("parameters"); ps != nil {
 			for _, p := range ps.NamedChildren() {
-				if name := paramName(p); name != "" {
+				if name := ParamName(p); name != "" {
 					sc.add(name, binding{kind: bParam, node: p, elem: -1})
 				}
 			}
@@ -288,13 +288,25 @@ func indexImport(sc *scope, st *pnode) {
 	}
 }
 
-// paramName is the name a parameter node binds ("" for * and / markers).
-func paramName(p *pnode) string {
+// syntaxNode is what ParamName needs of a node: the extractor's cached
+// nodes and tree-sitter's own both have it.
+type syntaxNode[N any] interface {
+	comparable
+	Type() string
+	Text() string
+	Field(name string) N
+	NamedChildren() []N
+}
+
+// ParamName is the name a Python parameter node binds ("" for the * and /
+// markers). The capabilities analyzer uses it on tree-sitter nodes.
+func ParamName[N syntaxNode[N]](p N) string {
+	var none N
 	switch p.Type() {
 	case "identifier":
 		return p.Text()
 	case "default_parameter", "typed_default_parameter":
-		if n := p.Field("name"); n != nil {
+		if n := p.Field("name"); n != none {
 			return n.Text()
 		}
 	case "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern":
@@ -303,7 +315,7 @@ func paramName(p *pnode) string {
 			case "identifier":
 				return c.Text()
 			case "list_splat_pattern", "dictionary_splat_pattern":
-				return paramName(c)
+				return ParamName(c)
 			}
 		}
 	}
