@@ -61,9 +61,13 @@ type PoisonPattern struct {
 
 // Clause is one combination of signals.
 type Clause struct {
-	All      []string `yaml:"all" json:"all"`
-	None     []string `yaml:"none,omitempty" json:"none,omitempty"`
-	Severity string   `yaml:"severity" json:"severity"`
+	All  []string `yaml:"all" json:"all"`
+	None []string `yaml:"none,omitempty" json:"none,omitempty"`
+	// Sentence requires All to occur in one sentence (and None not in
+	// it) instead of within the rule's window: who is asked to do what
+	// to which object is a property of a sentence.
+	Sentence bool   `yaml:"sentence,omitempty" json:"sentence,omitempty"`
+	Severity string `yaml:"severity" json:"severity"`
 }
 
 // PoisonSample is a text that must (positive) or must not (negative) fire

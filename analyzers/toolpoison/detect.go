@@ -55,7 +55,7 @@ var (
 		regexp.MustCompile("\\b([a-z][a-z0-9]{0,30}(?:[_-][a-z0-9]{1,30}){0,6})[`'\"]?\\s+(?:tools?|functions?|(?:is|are|gets)\\s+(?:called|invoked|used|available))\\b"),
 	}
 	// sentenceEnd ends a sentence (not the dot of a path: ~/.aws).
-	sentenceEnd = regexp.MustCompile(`[.;!?](?:\s|$)|\n`)
+	sentenceEnd = regexp.MustCompile(`[.;!?](?:\s|$)|\n|[。！？；]`)
 	// padding is a run of blank lines or spaces long enough to push what
 	// follows out of a client's view.
 	padding = regexp.MustCompile(`(?:[ \t]{0,8}\n){10,100}|[ \t]{80,1000}`)
@@ -65,7 +65,7 @@ var (
 // release declares. It is the analyzer's logic without the pass, for the
 // evaluation benchmark.
 func Detect(extracted *surface.Surface, declared []surface.Declared, set *rules.Set) ([]analysis.Diagnostic, error) {
-	e, err := newEngine(set)
+	e, err := engineFor(set)
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +288,14 @@ func (d *detector) text(st site) {
 	loc := fmt.Sprintf("%s %s", st.owner, where(st.where))
 
 	if len(n.controls) > 0 || n.escapes > 0 {
-		d.report("TP007", "high", pos, loc+"ansi", "%s contains terminal control characters (%s): %q", loc, describeControls(n), excerpt(visible(st.text.Value)))
+		// Escapes written out as text (`\x1b[31m` in a colour tool's
+		// documentation) do nothing in a terminal; real control
+		// characters do.
+		sev := "high"
+		if len(n.controls) == 0 {
+			sev = "low"
+		}
+		d.report("TP007", sev, pos, loc+"ansi", "%s contains terminal control characters (%s): %q", loc, describeControls(n), excerpt(visible(st.text.Value)))
 	}
 	m := n
 	if identWhere[st.where] || (valueWhere[st.where] && identLike.MatchString(st.text.Value)) {
@@ -902,17 +909,20 @@ func mutationSeverity(detail string) string {
 }
 
 func (d *detector) indicators(s *surface.Surface) {
-	count := map[string]int{}
+	// Registered twice in one file: the same tool in src/index.ts and its
+	// build dist/index.js (or in a listing and the code) is one tool.
+	count := map[[2]string]int{}
 	for _, t := range s.Tools {
-		count[t.Name.Value]++
+		count[[2]string{t.Pos.Path, t.Name.Value}]++
 	}
 	var twice []string
-	for name, c := range count {
+	for k, c := range count {
 		if c > 1 {
-			twice = append(twice, name)
+			twice = append(twice, k[1])
 		}
 	}
 	slices.Sort(twice)
+	twice = slices.Compact(twice)
 	mutates := slices.ContainsFunc(s.Indicators, func(in surface.Indicator) bool { return in.Kind == "mutation-api" })
 	for _, in := range s.Indicators {
 		sev := "medium"

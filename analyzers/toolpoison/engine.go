@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mcpcert/mcpcert/internal/report"
 	"github.com/mcpcert/mcpcert/rules"
@@ -15,6 +16,22 @@ import (
 type engine struct {
 	signals map[string]*regexp.Regexp
 	rules   []rules.Rule // text rules, by ID
+}
+
+// engines caches the compiled engine of each rule set: a set is immutable,
+// and compiling its signals costs more than scanning a server's surface.
+var engines sync.Map // *rules.Set → *engine
+
+func engineFor(set *rules.Set) (*engine, error) {
+	if e, ok := engines.Load(set); ok {
+		return e.(*engine), nil
+	}
+	e, err := newEngine(set)
+	if err != nil {
+		return nil, err
+	}
+	engines.Store(set, e)
+	return e, nil
 }
 
 func newEngine(set *rules.Set) (*engine, error) {
@@ -78,10 +95,17 @@ func (e *engine) evaluate(n normalized, computed map[string][]int) []hit {
 		occ[id] = o
 		return o
 	}
+	sentences := sentenceSpans(n.match)
 	var hits []hit
 	for _, r := range e.rules {
 		for _, c := range r.Poison.Clauses {
-			if lo, hi, ok := e.window(n, c, r.Poison.Window, find); ok {
+			lo, hi, ok := 0, 0, false
+			if c.Sentence {
+				lo, hi, ok = inSentence(c, sentences, find)
+			} else {
+				lo, hi, ok = e.window(n, c, r.Poison.Window, sentences, find)
+			}
+			if ok {
 				hits = append(hits, hit{rule: r, severity: c.Severity, signals: c.All, lo: lo, hi: hi})
 				break
 			}
@@ -92,7 +116,7 @@ func (e *engine) evaluate(n normalized, computed map[string][]int) []hit {
 
 // window reports whether the clause's signals all occur within w
 // characters, with none of its None signals close by.
-func (e *engine) window(n normalized, c rules.Clause, w int, find func(string) []int) (int, int, bool) {
+func (e *engine) window(n normalized, c rules.Clause, w int, sentences [][2]int, find func(string) []int) (int, int, bool) {
 	encoded := slices.Contains(c.All, "encoded_directive")
 	if encoded && n.decodedFrom < 0 {
 		return 0, 0, false
@@ -111,7 +135,7 @@ func (e *engine) window(n normalized, c rules.Clause, w int, find func(string) [
 		}
 	}
 	if len(lists) == 0 {
-		return 0, len(n.match), noneWithin(c, 0, len(n.match), find)
+		return 0, len(n.match), noneWithin(c, 0, len(n.match), sentences, find)
 	}
 	for _, anchor := range lists[0] {
 		lo, hi := anchor, anchor
@@ -133,19 +157,85 @@ func (e *engine) window(n normalized, c rules.Clause, w int, find func(string) [
 			}
 			lo, hi = min(lo, best), max(hi, best)
 		}
-		if hi-lo <= w && noneWithin(c, lo, hi, find) {
+		if hi-lo <= w && noneWithin(c, lo, hi, sentences, find) {
 			return lo, hi, true
 		}
 	}
 	return 0, 0, false
 }
 
-// noneWithin checks that no None signal occurs within 120 characters of
-// the span: "never accessible" must be near the path it protects to count.
-func noneWithin(c rules.Clause, lo, hi int, find func(string) []int) bool {
+// sentenceSpans splits a text into sentences: [start, end) offsets.
+func sentenceSpans(s string) [][2]int {
+	var out [][2]int
+	start := 0
+	for _, m := range sentenceEnd.FindAllStringIndex(s, -1) {
+		if m[1] > start {
+			out = append(out, [2]int{start, m[1]})
+		}
+		start = m[1]
+	}
+	if start < len(s) {
+		out = append(out, [2]int{start, len(s)})
+	}
+	return out
+}
+
+// inSentence reports whether every signal of the clause occurs in one
+// sentence, and none of its None signals does; the span runs from the
+// first signal to the last.
+func inSentence(c rules.Clause, sentences [][2]int, find func(string) []int) (int, int, bool) {
+	in := func(id string, sp [2]int) (first, last int, ok bool) {
+		first, last = sp[1], sp[0]
+		for _, p := range find(id) {
+			if p < 0 {
+				return sp[0], sp[0], true // about the whole text
+			}
+			if p >= sp[0] && p < sp[1] {
+				first, last, ok = min(first, p), max(last, p), true
+			}
+		}
+		return first, last, ok
+	}
+next:
+	for _, sp := range sentences {
+		lo, hi := sp[1], sp[0]
+		for _, id := range c.All {
+			f, l, ok := in(id, sp)
+			if !ok {
+				continue next
+			}
+			lo, hi = min(lo, f), max(hi, l)
+		}
+		for _, id := range c.None {
+			if _, _, ok := in(id, sp); ok {
+				continue next
+			}
+		}
+		return lo, hi, true
+	}
+	return 0, 0, false
+}
+
+// noneWithin checks that no None signal occurs in the sentences of the
+// span or the one after it: "never accessible" must be said of the path it
+// protects ("Reads ~/.ssh/config. Keys are never returned." counts; "the
+// agent is not reachable. Paste ~/.ssh/id_rsa instead." does not).
+func noneWithin(c rules.Clause, lo, hi int, sentences [][2]int, find func(string) []int) bool {
+	from, to := lo, hi+1
+	for i, sp := range sentences {
+		if sp[0] <= lo && lo < sp[1] {
+			from = sp[0]
+		}
+		if sp[0] <= hi && hi < sp[1] {
+			to = sp[1]
+			if i+1 < len(sentences) {
+				to = sentences[i+1][1]
+			}
+		}
+	}
 	for _, id := range c.None {
 		for _, p := range find(id) {
-			if p < 0 || (p >= lo-120 && p <= hi+120) {
+			if p < 0 || (p >= from && p < to) {
 				return false
 			}
 		}

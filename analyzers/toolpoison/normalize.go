@@ -89,6 +89,39 @@ func invisibleKind(r rune) string {
 	return ""
 }
 
+// subdivisionFlagTags returns the length of the Tags sequence of a
+// subdivision flag at the start of s (UTS #51: a region code of two
+// letters and one to four letters or digits, then CANCEL TAG), or 0.
+func subdivisionFlagTags(s string) int {
+	n, size := 0, 0
+	for size < len(s) {
+		r, w := utf8.DecodeRuneInString(s[size:])
+		switch {
+		case r == 0xE007F && n >= 3 && n <= 6:
+			return size + w
+		case n < 2 && r >= 0xE0061 && r <= 0xE007A, n >= 2 && n < 6 && (r >= 0xE0061 && r <= 0xE007A || r >= 0xE0030 && r <= 0xE0039):
+			n++
+			size += w
+		default:
+			return 0
+		}
+	}
+	return 0
+}
+
+// joinerScript reports letters of scripts whose spelling uses ZWNJ and ZWJ
+// inside words: Arabic (Persian, Urdu), Syriac and the Indic scripts.
+func joinerScript(r rune) bool {
+	return unicode.In(r, unicode.Arabic, unicode.Syriac, unicode.Devanagari, unicode.Bengali, unicode.Gurmukhi, unicode.Gujarati,
+		unicode.Oriya, unicode.Tamil, unicode.Telugu, unicode.Kannada, unicode.Malayalam, unicode.Sinhala) &&
+		(unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r))
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
 // isEmojiish reports runes after which a variation selector or a zero-width
 // joiner is ordinary (emoji sequences).
 func isEmojiish(r rune) bool {
@@ -112,7 +145,16 @@ func normalize(s string) normalized {
 	var visible, tags strings.Builder
 	var vsBytes []byte
 	prev, afterVS := rune(0), false
+	skipTo := 0
 	for i, r := range s {
+		if i < skipTo {
+			continue
+		}
+		if r == 0x1F3F4 {
+			// A flag of a subdivision (England is 🏴 + Tags "gbeng" +
+			// CANCEL TAG) legitimately carries Tags characters.
+			skipTo = i + utf8.RuneLen(r) + subdivisionFlagTags(s[i+utf8.RuneLen(r):])
+		}
 		if r == utf8.RuneError {
 			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
 				continue
@@ -133,8 +175,11 @@ func normalize(s string) normalized {
 					n.invisibles = append(n.invisibles, invisible{r, k})
 				}
 				afterVS = true
-			case r == 0x200D && isEmojiish(prev), r == 0xFEFF && i == 0:
-				// emoji ZWJ sequences and a leading byte-order mark
+			case r == 0x200D && isEmojiish(prev), r == 0xFEFF && i == 0,
+				(r == 0x200C || r == 0x200D) && joinerScript(prev) && joinerScript(firstRune(s[i+utf8.RuneLen(r):])):
+				// emoji ZWJ sequences, a leading byte-order mark, and
+				// joiners inside words of scripts that spell with them
+				// (Persian "می‌خواهم", Devanagari conjuncts)
 			default:
 				n.invisibles = append(n.invisibles, invisible{r, k})
 			}
