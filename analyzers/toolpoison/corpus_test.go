@@ -316,7 +316,11 @@ func BenchmarkPoisoningCorpus(b *testing.B) {
 		b.ReportMetric(100*float64(len(r.benignHigh))/float64(r.benignTools), name+"-benign≥high%")
 		doc += "\n## " + cs.title + "\n\n" + cs.about + "\n\n" + r.markdown()
 	}
-	b.Log("\n" + doc)
+	if *reportFile != "" {
+		if err := os.WriteFile(*reportFile, []byte(doc), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
 	if *writeResults {
 		if *tunedOnly {
 			b.Fatal("-write-results needs every set; drop -tuned-only")
@@ -326,6 +330,8 @@ func BenchmarkPoisoningCorpus(b *testing.B) {
 		}
 	}
 }
+
+var reportFile = flag.String("report", "", "also write the results as Markdown to this file (the benchmark log truncates them)")
 
 var tunedOnly = flag.Bool("tuned-only", false, "measure only the sets the rules are tuned on (while changing rules, so the blind sets' figures are not seen)")
 

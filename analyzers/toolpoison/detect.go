@@ -53,7 +53,12 @@ var (
 	toolRef = []*regexp.Regexp{
 		regexp.MustCompile("\\b(?:call(?:s|ed|ing)?|invok(?:e|es|ed|ing)|us(?:e|es|ed|ing)|run(?:s|ning)?|whenever|when|before|after)\\s+(?:the\\s+|its\\s+|their\\s+|that\\s+server.s\\s+)?[`'\"]?([a-z][a-z0-9]{0,30}(?:_[a-z0-9]{1,30}){1,6}|[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30}){2,6})\\b"),
 		regexp.MustCompile("\\b([a-z][a-z0-9]{0,30}(?:[_-][a-z0-9]{1,30}){0,6})[`'\"]?\\s+(?:tools?|functions?|(?:is|are|gets)\\s+(?:called|invoked|used|available))\\b"),
+		// "updates it with update_direct_deposit", "via send_email": a
+		// compound identifier used as the means of an action.
+		regexp.MustCompile("\\b(?:with|via|through|using)\\s+(?:the\\s+)?[`'\"]?([a-z][a-z0-9]{0,30}(?:_[a-z0-9]{1,30}){1,6})[`'\"]?\\s+(?:tool|function|from|on|in|to|and|or|,|\\()"),
 	}
+	// osc52 is the terminal sequence that sets the clipboard.
+	osc52 = regexp.MustCompile("(?:\x1b\\]|\u009d)52;")
 	// sentenceEnd ends a sentence (not the dot of a path: ~/.aws).
 	sentenceEnd = regexp.MustCompile(`[.;!?](?:\s|$)|\n|[。！？；]`)
 	// padding is a run of blank lines or spaces long enough to push what
@@ -292,7 +297,12 @@ func (d *detector) text(st site) {
 		// documentation) do nothing in a terminal; real control
 		// characters do.
 		sev := "high"
-		if len(n.controls) == 0 {
+		switch {
+		case osc52.MatchString(st.text.Value):
+			// OSC 52 writes the clipboard: what the user pastes next is
+			// the server's choice.
+			sev = "critical"
+		case len(n.controls) == 0:
 			sev = "low"
 		}
 		d.report("TP007", sev, pos, loc+"ansi", "%s contains terminal control characters (%s): %q", loc, describeControls(n), excerpt(visible(st.text.Value)))
@@ -358,8 +368,14 @@ func (d *detector) text(st site) {
 	}
 	// Property names are identifiers; one that reads like a sentence is
 	// prose smuggled into the schema.
-	if st.where == "schema.key" && (len(strings.Fields(st.text.Value)) >= 4 || len(st.text.Value) > 64) {
-		d.report("TP004", "medium", pos, loc+"long-key", "%s: property name reads like prose: %q", loc, excerpt(visible(st.text.Value)))
+	if w := strings.Fields(words(st.text.Value)); st.where == "schema.key" && (len(strings.Fields(st.text.Value)) >= 4 || len(st.text.Value) > 64) {
+		// A name long enough to spell out sending something somewhere
+		// is an instruction, not a name.
+		sev := "medium"
+		if len(w) >= 8 && d.e.matchesText("outbound_verb", strings.Join(w, " ")) {
+			sev = "high"
+		}
+		d.report("TP004", sev, pos, loc+"long-key", "%s: property name reads like prose: %q", loc, excerpt(visible(st.text.Value)))
 	}
 }
 
@@ -378,6 +394,9 @@ func (d *detector) computed(st site, n normalized) map[string][]int {
 	}
 	if st.where == "output" {
 		c["output"] = []int{-1}
+	}
+	if st.where == "schema.description" && st.tool != nil {
+		c["param_description"] = []int{-1}
 	}
 	// A value the call carries by default (default, example, enum) in a
 	// tool that sends data away: the value is what leaves.
@@ -432,7 +451,7 @@ func (d *detector) computed(st site, n normalized) map[string][]int {
 	if len(alts) > 0 {
 		slices.Sort(alts)
 		params := "(?:" + strings.Join(alts, "|") + ")"
-		in := regexp.MustCompile("\\b(?:in|into|as|inside|within)\\s+(?:the\\s+)?[`'\"]?" + params + "\\b")
+		in := regexp.MustCompile("\\b(?:in|into|as|inside|within)\\s+(?:the\\s+)?[`'\"]?" + params + "\\b|\\b(?:with|set|setting|fill|populate)\\s+(?:the\\s+)?[`'\"]?" + params + "[`'\"]?\\s+(?:set\\s+to|to|=|with)\\b")
 		for _, m := range in.FindAllStringIndex(n.match, 16) {
 			c["param_target"] = append(c["param_target"], m[0])
 		}
