@@ -804,16 +804,28 @@ func (d *detector) props(t *surface.Tool, s *surface.Schema, prefix string) {
 		free := p.Schema == nil || (len(p.Schema.Enum) == 0 &&
 			(p.Schema.Type == "" || p.Schema.Type == "string" || p.Schema.Type == "object" || p.Schema.Type == "array"))
 		var desc normalized
-		if p.Schema != nil && p.Schema.Description != nil {
-			desc = normalize(p.Schema.Description.Value)
+		if p.Schema != nil {
+			// An array's items describe what each element carries.
+			var text []string
+			for _, sc := range []*surface.Schema{p.Schema, p.Schema.Items} {
+				if sc != nil && sc.Description != nil {
+					text = append(text, sc.Description.Value)
+				}
+			}
+			if len(text) > 0 {
+				desc = normalize(strings.Join(text, "\n"))
+			}
 		}
 		has := func(signal string) bool { return desc.match != "" && d.matches(desc, signal) }
 		secrets := has("secret_word") && has("conversation_data") && !has("negation")
-		files := has("sensitive_path") && has("access_verb") && !has("negation")
+		files := (has("sensitive_path") && has("access_verb") || has("env_source") && has("content_request")) && !has("negation")
 		asks := has("conversation_data") || files
 		pos := p.Name.Pos
 		owner := fmt.Sprintf("tool %q parameter %q", t.Name.Value, prefix+p.Name.Value)
+		sink := t.SinkParams[p.Name.Value]
 		switch {
+		case free && prefix == "" && sink == "network" && asks:
+			d.report("TP011", "critical", pos, "sink"+owner, "%s asks the model for the conversation, files or secrets, and the handler only sends it off the machine: %q", owner, quote(desc, 0, desc.textEnd))
 		case secrets && free:
 			d.report("TP011", "critical", pos, "asks"+owner, "%s asks the model for secrets it has seen in the conversation: %q", owner, quote(desc, 0, desc.textEnd))
 		case files && free && !d.matches(purpose(t), "sensitive_path") && !d.matches(purpose(t), "secret_word"):
@@ -822,9 +834,9 @@ func (d *detector) props(t *surface.Tool, s *surface.Schema, prefix string) {
 			d.report("TP011", "critical", pos, "asks"+owner, "%s asks the model for a credential file the tool's own description never mentions: %q", owner, quote(desc, 0, desc.textEnd))
 		case asks && free:
 			d.report("TP011", "high", pos, "asks"+owner, "%s asks the model for the conversation, files or secrets: %q", owner, quote(desc, 0, desc.textEnd))
-		case free && prefix == "" && t.SinkParams[p.Name.Value] == "network":
+		case free && prefix == "" && sink == "network":
 			d.report("TP011", "critical", pos, "sink"+owner, "%s is read by the handler only to send it off the machine (a network call or a remote log): a channel for data to leave through the call", owner)
-		case free && prefix == "" && t.SinkParams[p.Name.Value] == "log" && slices.Contains(suspicious, name):
+		case free && prefix == "" && sink == "log" && slices.Contains(suspicious, name):
 			d.report("TP011", "medium", pos, "sink"+owner, "%s is a free-text parameter the handler only logs: a channel for data to leave through the call", owner)
 		case free && prefix == "" && slices.Contains(suspicious, name) && t.HandlerKnown && !slices.Contains(t.UsedParams, p.Name.Value):
 			d.report("TP011", "medium", pos, "unused"+owner, "%s is a free-text parameter the handler never reads: a channel for data to leave through the call", owner)
