@@ -599,6 +599,13 @@ func (d *detector) name(t *surface.Tool) {
 			d.report("TP010", "medium", pos, "well-known", "tool name %q is %s of a widely used tool of another server, under that server's prefix %q, which none of this server's other tools carries; a model may call this one instead", name, as, ns)
 			return
 		}
+		// Another spelling of a distinctive name (brave_websearch,
+		// resolve_library_id): nobody arrives at the same three words by
+		// chance, and a model takes one for the other.
+		if w != strings.ToLower(name) && strings.Count(strings.NewReplacer("-", "_", ".", "_").Replace(w), "_") >= 2 {
+			d.report("TP010", "medium", pos, "well-known", "tool name %q is %s of a widely used tool of another server; a model may call this one instead", name, as)
+			return
+		}
 		d.report("TP010", "low", pos, "well-known", "tool name %q is %s of a widely used tool of another server; a model may call this one instead", name, as)
 	}
 }
