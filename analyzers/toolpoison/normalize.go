@@ -1,10 +1,14 @@
 package toolpoison
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"html"
+	"io"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -199,8 +203,10 @@ func normalize(s string) normalized {
 			visible.WriteByte(' ')
 			continue
 		}
-		if c, ok := confusable[r]; ok {
-			n.confusables = n.confusables || isLatinNeighbour(s, i)
+		if c, ok := confusable[r]; ok && isLatinNeighbour(s, i) {
+			// Only inside a word that has Latin letters: "іgnore" imitates
+			// "ignore", while Russian or Greek prose is itself.
+			n.confusables = true
 			r = c
 		}
 		visible.WriteRune(r)
@@ -336,6 +342,9 @@ func decodeRuns(text string) string {
 				if len(dec) == 0 {
 					continue
 				}
+				if gz := gunzip(dec, budget); gz != nil {
+					dec = gz // a compressed payload (1f 8b), base64-wrapped
+				}
 				if !printable(dec) {
 					// An encoding inside an encoding: decode the inner
 					// layer in turn, within the same budget.
@@ -359,12 +368,55 @@ func decodeRuns(text string) string {
 		}
 	}
 	visit(text, 0)
+	for _, run := range percentRun.FindAllString(text, maxDecodes) {
+		if dec, err := url.PathUnescape(run); err == nil && dec != run && printable([]byte(dec)) {
+			out = append(out, dec)
+		}
+	}
+	// ROT13 is no encoding anyone needs in a tool description; decode the
+	// text when it names the cipher.
+	if rot13Cue.MatchString(text) {
+		out = append(out, strings.Map(rot13, text))
+	}
 	for _, run := range escapeRun.FindAllString(text, maxDecodes) {
 		if dec, err := strconv.Unquote(`"` + run + `"`); err == nil && printable([]byte(dec)) {
 			out = append(out, dec)
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+var (
+	// percentRun is URL percent-encoding dense enough to hide words.
+	percentRun = regexp.MustCompile(`(?:%[0-9a-fA-F]{2}[A-Za-z0-9._~+-]{0,3}){8,}`)
+	rot13Cue   = regexp.MustCompile(`(?i)\brot-?13\b|\bcaesar\b`)
+)
+
+func rot13(r rune) rune {
+	switch {
+	case r >= 'a' && r <= 'z':
+		return 'a' + (r-'a'+13)%26
+	case r >= 'A' && r <= 'Z':
+		return 'A' + (r-'A'+13)%26
+	}
+	return r
+}
+
+// gunzip inflates a gzip stream of at most limit bytes; nil when b is not
+// gzip or does not inflate.
+func gunzip(b []byte, limit int) []byte {
+	if len(b) < 18 || b[0] != 0x1f || b[1] != 0x8b || limit <= 0 {
+		return nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, int64(limit)))
+	if err != nil && len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 func decodeBase64(s string) []byte {
