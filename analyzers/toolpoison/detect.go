@@ -368,11 +368,11 @@ func (d *detector) text(st site) {
 	}
 	// Property names are identifiers; one that reads like a sentence is
 	// prose smuggled into the schema.
-	if w := strings.Fields(words(st.text.Value)); st.where == "schema.key" && (len(strings.Fields(st.text.Value)) >= 4 || len(st.text.Value) > 64) {
+	if st.where == "schema.key" && (len(strings.Fields(st.text.Value)) >= 4 || len(st.text.Value) > 64) {
 		// A name long enough to spell out sending something somewhere
 		// is an instruction, not a name.
 		sev := "medium"
-		if len(w) >= 8 && d.e.matchesText("outbound_verb", strings.Join(w, " ")) {
+		if w := words(st.text.Value); len(strings.Fields(w)) >= 8 && d.e.matchesText("outbound_verb", w) {
 			sev = "high"
 		}
 		d.report("TP004", sev, pos, loc+"long-key", "%s: property name reads like prose: %q", loc, excerpt(visible(st.text.Value)))
