@@ -23,6 +23,24 @@ const (
 	Unresolved Resolution = "unresolved"
 )
 
+// Worse returns the worse of two resolutions: what a tool made of several
+// texts is, given the resolution of each.
+func Worse(a, b Resolution) Resolution {
+	rank := func(r Resolution) int {
+		switch r {
+		case Partial:
+			return 1
+		case Unresolved:
+			return 2
+		}
+		return 0
+	}
+	if rank(a) > rank(b) {
+		return a
+	}
+	return b
+}
+
 // Text is one string of the surface with its provenance.
 type Text struct {
 	Value      string            `json:"value"`

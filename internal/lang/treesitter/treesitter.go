@@ -44,10 +44,9 @@ func (l Lang) grammar() *sitter.Language {
 
 // Tree is a parsed file. Its nodes are valid until Close.
 type Tree struct {
-	tree *sitter.Tree
-	src  []byte
-	// lineStarts[i] is the byte offset of line i+1.
-	lineStarts []int
+	tree  *sitter.Tree
+	src   []byte
+	lines *Lines
 }
 
 // Parse parses src. It fails if ctx ends first; a file with syntax errors
@@ -67,13 +66,7 @@ func Parse(ctx context.Context, lang Lang, src []byte) (*Tree, error) {
 	if t == nil {
 		return nil, errors.New("treesitter: parse failed")
 	}
-	starts := []int{0}
-	for i, b := range src {
-		if b == '\n' {
-			starts = append(starts, i+1)
-		}
-	}
-	return &Tree{tree: t, src: src, lineStarts: starts}, nil
+	return &Tree{tree: t, src: src, lines: NewLines(src)}, nil
 }
 
 // Close frees the tree's C memory.
@@ -150,17 +143,38 @@ func (n *Node) End() (line, col int) {
 	return n.t.pos(end)
 }
 
-func (t *Tree) pos(off int) (line, col int) {
-	lo, hi := 0, len(t.lineStarts)-1
+func (t *Tree) pos(off int) (line, col int) { return t.lines.Pos(off) }
+
+// Lines maps byte offsets of a source to 1-based lines and character
+// columns, for positions of nodes from any parser of that source.
+type Lines struct {
+	src    []byte
+	starts []int // starts[i] is the byte offset of line i+1
+}
+
+// NewLines indexes the line starts of src.
+func NewLines(src []byte) *Lines {
+	starts := []int{0}
+	for i, b := range src {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return &Lines{src: src, starts: starts}
+}
+
+// Pos returns the 1-based line and character column of byte offset off.
+func (l *Lines) Pos(off int) (line, col int) {
+	lo, hi := 0, len(l.starts)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if t.lineStarts[mid] <= off {
+		if l.starts[mid] <= off {
 			lo = mid
 		} else {
 			hi = mid - 1
 		}
 	}
-	return lo + 1, utf8.RuneCount(t.src[t.lineStarts[lo]:off]) + 1
+	return lo + 1, utf8.RuneCount(l.src[l.starts[lo]:off]) + 1
 }
 
 // Walk calls f for n and its descendants in preorder; returning false from f

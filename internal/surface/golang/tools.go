@@ -393,16 +393,6 @@ type labeledUse struct {
 	use   runtimeUse
 }
 
-func rank(r surface.Resolution) int {
-	switch r {
-	case surface.Partial:
-		return 1
-	case surface.Unresolved:
-		return 2
-	}
-	return 0
-}
-
 // text evaluates a text of the declaration.
 func (b *builder) text(label string, e ast.Expr, fr *frame) *surface.Text {
 	t, v := b.x.text(e, fr)
@@ -414,9 +404,7 @@ func (b *builder) text(label string, e ast.Expr, fr *frame) *surface.Text {
 }
 
 func (b *builder) note(label string, t surface.Text) {
-	if rank(t.Resolution) > rank(b.worst) {
-		b.worst = t.Resolution
-	}
+	b.worst = surface.Worse(t.Resolution, b.worst)
 	if t.Resolution != surface.Resolved && t.Reason != "" {
 		if r := label + ": " + t.Reason; !slices.Contains(b.reasons, r) {
 			b.reasons = append(b.reasons, r)

@@ -185,25 +185,12 @@ type rtNote struct {
 
 func (x *extractor) conv() *conv { return &conv{x: x, worst: surface.Resolved} }
 
-// rank orders resolutions from best to worst.
-func rank(r surface.Resolution) int {
-	switch r {
-	case surface.Partial:
-		return 1
-	case surface.Unresolved:
-		return 2
-	}
-	return 0
-}
-
 // note records a text that is not resolved.
 func (cv *conv) note(field string, t surface.Text, v *value) {
 	if t.Resolution == surface.Resolved {
 		return
 	}
-	if rank(t.Resolution) > rank(cv.worst) {
-		cv.worst = t.Resolution
-	}
+	cv.worst = surface.Worse(t.Resolution, cv.worst)
 	cv.reasons = append(cv.reasons, field+": "+t.Reason)
 	if v != nil && len(v.rt) > 0 {
 		cv.rts = append(cv.rts, rtNote{field: field, src: v.rt, pos: t.Pos})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"github.com/mcpcert/mcpcert/internal/lang/treesitter"
 )
@@ -75,7 +74,7 @@ type pyfile struct {
 	path  string
 	src   []byte
 	ctx   context.Context
-	lines []int // byte offsets of the line starts, computed on first use
+	lines *treesitter.Lines // computed on first use
 	root  *pnode
 	tree  *treesitter.Tree // open while the file is processed
 	// errs: the tree has syntax errors, so that HasError is read per node.
@@ -328,23 +327,9 @@ func (n *pnode) End() (line, col int) {
 
 func (f *pyfile) pos(off int) (line, col int) {
 	if f.lines == nil {
-		f.lines = []int{0}
-		for i, b := range f.src {
-			if b == '\n' {
-				f.lines = append(f.lines, i+1)
-			}
-		}
+		f.lines = treesitter.NewLines(f.src)
 	}
-	lo, hi := 0, len(f.lines)-1
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if f.lines[mid] <= off {
-			lo = mid
-		} else {
-			hi = mid - 1
-		}
-	}
-	return lo + 1, utf8.RuneCount(f.src[f.lines[lo]:off]) + 1
+	return f.lines.Pos(off)
 }
 
 // Walk calls fn for n and its descendants in preorder; returning false

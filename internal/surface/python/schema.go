@@ -51,25 +51,13 @@ func (c *collector) missing(field, reason string, rt ...rtSource) {
 }
 
 func (c *collector) worsen(r surface.Resolution, reason string) {
-	if rank(r) > rank(c.res) {
-		c.res = r
-	}
+	c.res = surface.Worse(r, c.res)
 	for _, have := range c.reasons {
 		if have == reason {
 			return
 		}
 	}
 	c.reasons = append(c.reasons, reason)
-}
-
-func rank(r surface.Resolution) int {
-	switch r {
-	case surface.Partial:
-		return 1
-	case surface.Unresolved:
-		return 2
-	}
-	return 0
 }
 
 // flush reports the run-time sources of a declaration's texts.
