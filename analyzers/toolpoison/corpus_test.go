@@ -274,14 +274,14 @@ type corpusSet struct {
 // corpusSets are the sets the benchmark measures. Only the tuned ones may
 // be read while changing rules; the blind ones are bug reports by number.
 var corpusSets = []corpusSet{
-	{"blind", "Independent blind set (fixtures/poisoning/blind)",
-		"Written without seeing the rules or any other case, by a separate author; the rules were never tuned on it. Its figures measure generalisation.", false},
 	{"blind2", "Independent blind set 2 (fixtures/poisoning/blind2)",
-		"Written blind like blind/, later, by another author; the rules were never tuned on it.", false},
+		"Written without seeing the rules or any other case, by a separate author; the rules were never tuned on it. Its figures measure generalisation. Measured in sessions 3 and 4.", false},
 	{"", "Tuning corpus (fixtures/poisoning/malicious and benign)",
 		"The rules were tuned on this set: first on its odd half only, then on all of it.", true},
 	{"tuning2", "Second tuning set (fixtures/poisoning/tuning2)",
 		"Written blind by a separate author and used as the held-out set in sessions 1–2; its figures there were 58.3% recall, 9.9% of benign tools at medium or above and 7.0% at high or above. Tuning data since session 3.", true},
+	{"tuning3", "Third tuning set (fixtures/poisoning/tuning3)",
+		"Written blind by another author and used as the blind set blind/ in sessions 2–3; its figures there were 64.1% recall, 4.6% of benign tools at medium or above and 2.8% at high or above. Tuning data since session 4.", true},
 }
 
 // BenchmarkPoisoningCorpus measures detection quality: recall per family
