@@ -577,6 +577,8 @@ func (d *detector) name(t *surface.Tool) {
 		d.report("TP010", "high", pos, "confusable", "tool name %q imitates %q with compatibility (fullwidth) letters", visible(name), folded)
 	case clientNamespace.MatchString(name):
 		d.report("TP010", "high", pos, "namespace", "tool name %q poses as another server's tool under a client's mcp__server__ namespace", name)
+	case d.serverPrefixed(name) != "":
+		d.report("TP010", "high", pos, "namespace", "tool name %q poses as the well-known tool %q of another server under a client's server__tool name", name, d.serverPrefixed(name))
 	case !validName.MatchString(name) && nativeName(name):
 		// A name written in one non-Latin script (予定を追加) breaks the
 		// naming convention but imitates nothing.
@@ -608,6 +610,17 @@ func (d *detector) name(t *surface.Tool) {
 		}
 		d.report("TP010", "low", pos, "well-known", "tool name %q is %s of a widely used tool of another server; a model may call this one instead", name, as)
 	}
+}
+
+// serverPrefixed returns the well-known tool that name carries under a
+// server__tool prefix, the form clients give another server's tools
+// (filesystem__write_file): a server's own tool has no reason to wear it.
+func (d *detector) serverPrefixed(name string) string {
+	_, tool, ok := strings.Cut(strings.ToLower(name), "__")
+	if !ok || !slices.Contains(d.wellKnown, tool) || d.defined[tool] {
+		return ""
+	}
+	return tool
 }
 
 // versionSuffix is what squatters append to a well-known name to pass as
