@@ -124,10 +124,13 @@ func (x *extractor) attachHandler(b *builder, t *surface.Tool, h *handlerRef, vi
 			t.OutputSchema = x.typeSchema(b, "output schema", res[1].typ, h.fn.f, styleGoSDK)
 		}
 	}
-	u := &usage{x: x, names: map[string]bool{}}
+	u := &usage{x: x, names: map[string]bool{}, reads: map[string][]read{}}
 	u.analyze(h.fn, requestParam(params, h.fn.f), inIdx, 0)
 	t.HandlerKnown = true
 	t.UsedParams = u.result(t.InputSchema)
+	if !u.all {
+		t.SinkParams = x.sinkParams(u.reads)
+	}
 	t.Outputs = x.outputs(h)
 }
 
@@ -165,6 +168,7 @@ type usage struct {
 	x     *extractor
 	names map[string]bool
 	all   bool
+	reads map[string][]read // where each named argument's value is read
 }
 
 type occurrence struct {
@@ -292,12 +296,12 @@ func (u *usage) visit(r role, node ast.Expr, stack []ast.Node, fn *funcRef, fiel
 			case sel == "BindArguments" && isCall && len(call.Args) == 1:
 				u.bind(call.Args[0], fn)
 			case (strings.HasPrefix(sel, "Get") || strings.HasPrefix(sel, "Require")) && isCall && len(call.Args) >= 1:
-				u.key(call.Args[0], fn)
+				u.read(u.key(call.Args[0], fn), call, gup, fn)
 			}
 		case *ast.CallExpr:
 			// mcp.ParseString(req, "name", default) and its siblings
 			if ip, name, _ := fn.f.sdkRef(p.Fun); ip == pathMCPGo && strings.HasPrefix(name, "Parse") && len(p.Args) >= 2 && p.Args[0] == node {
-				u.key(p.Args[1], fn)
+				u.read(u.key(p.Args[1], fn), p, up, fn)
 				return
 			}
 			u.passed(p, node, r, fn, depth)
@@ -310,7 +314,7 @@ func (u *usage) visit(r role, node ast.Expr, stack []ast.Node, fn *funcRef, fiel
 		switch p := parent.(type) {
 		case *ast.IndexExpr:
 			if p.X == node {
-				u.key(p.Index, fn)
+				u.read(u.key(p.Index, fn), p, up, fn)
 			} else {
 				u.all = true
 			}
@@ -332,6 +336,7 @@ func (u *usage) visit(r role, node ast.Expr, stack []ast.Node, fn *funcRef, fiel
 		case *ast.SelectorExpr:
 			if name, ok := fields[p.Sel.Name]; ok {
 				u.names[name] = true
+				u.read(name, p, up, fn)
 			} else {
 				u.all = true
 			}
@@ -382,14 +387,23 @@ func (u *usage) passed(call *ast.CallExpr, node ast.Expr, r role, fn *funcRef, d
 	}
 }
 
-// key records a constant argument name, or all names when it is not one.
-func (u *usage) key(e ast.Expr, fn *funcRef) {
+// key records a constant argument name, or all names when it is not one,
+// and returns the name ("" when unknown).
+func (u *usage) key(e ast.Expr, fn *funcRef) string {
 	u.x.budget()
 	if s, ok := u.x.eval(e, u.x.base(fn.f)).str(); ok {
 		u.names[s] = true
-		return
+		return s
 	}
 	u.all = true
+	return ""
+}
+
+// read records where the value of argument name is read: e, under stack.
+func (u *usage) read(name string, e ast.Expr, stack []ast.Node, fn *funcRef) {
+	if name != "" {
+		u.reads[name] = append(u.reads[name], read{e: e, stack: slices.Clone(stack), fn: fn})
+	}
 }
 
 // bind records the JSON fields of the struct the arguments are decoded into.

@@ -302,7 +302,7 @@ func (x *extractor) analyzeFn(fv *value, hasArgs bool) handlerInfo {
 	}
 	hi.known, hi.used, hi.all, hi.outputs = true, b.used, b.all, dedupTexts(b.outputs)
 	if hasArgs && !b.all {
-		hi.sinks = sinkParams(body, b.used)
+		hi.sinks = sinkParams(body, b.used, func(name string) bool { return sends(sc.lookup(name)) })
 	}
 	x.fnMemo[k] = hi
 	return hi
@@ -688,7 +688,10 @@ var (
 // sinkParams returns, for the argument properties among names that the
 // body reads only as arguments of a network or log call (or in an if
 // test), where they go: "network" or "log".
-func sinkParams(body *treesitter.Node, names []string) map[string]string {
+//
+// sender says whether a function of the module, by name, makes a network
+// call: a fire-and-forget call to it (beacon(notes)) sends its arguments.
+func sinkParams(body *treesitter.Node, names []string, sender func(string) bool) map[string]string {
 	want := map[string]bool{}
 	for _, n := range names {
 		want[n] = true
@@ -704,7 +707,7 @@ func sinkParams(body *treesitter.Node, names []string) map[string]string {
 			return true
 		}
 		name := n.Text()
-		switch k := sinkOf(n, body); k {
+		switch k := sinkOf(n, body, sender); k {
 		case "":
 			real[name] = true
 		case "test":
@@ -726,7 +729,7 @@ func sinkParams(body *treesitter.Node, names []string) map[string]string {
 
 // sinkOf says where a read goes: a network call, a log call, an if test,
 // or anywhere else ("").
-func sinkOf(n, body *treesitter.Node) string {
+func sinkOf(n, body *treesitter.Node, sender func(string) bool) string {
 	c := n
 	for p := n.Parent(); p != nil && p.StartByte() >= body.StartByte() && p.EndByte() <= body.EndByte(); c, p = p, p.Parent() {
 		switch p.Type() {
@@ -742,7 +745,7 @@ func sinkOf(n, body *treesitter.Node) string {
 			switch {
 			case passThrough.MatchString(callee):
 				continue
-			case netCall.MatchString(callee) && discarded(p):
+			case (netCall.MatchString(callee) || sender(callee)) && discarded(p):
 				// Fire and forget: an API wrapper uses what the call
 				// returns; a channel only sends.
 				return "network"
@@ -760,6 +763,29 @@ func sinkOf(n, body *treesitter.Node) string {
 		}
 	}
 	return ""
+}
+
+// sends reports whether b is a function declared in the module whose body
+// makes a network call.
+func sends(b *binding) bool {
+	if b == nil || b.kind != bFunc || b.node == nil {
+		return false
+	}
+	body := b.node.Field("body")
+	if body == nil {
+		return false
+	}
+	found, steps := false, 0
+	body.Walk(func(n *treesitter.Node) bool {
+		if steps++; found || steps > 20000 {
+			return false
+		}
+		if n.Type() == "call_expression" && netCall.MatchString(strings.Join(strings.Fields(text(n.Field("function"))), "")) {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // discarded reports a call whose result nobody uses: a statement of its

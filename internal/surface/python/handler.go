@@ -69,6 +69,7 @@ func (x *extractor) sinkParams(fn *value, names []string) map[string]string {
 		return nil
 	}
 	remoteLog := remoteLogging.Match(fn.m.src)
+	sender := func(name string) bool { return x.sends(fn.m, name) }
 	kind := map[string]string{}
 	real := map[string]bool{}
 	body.Walk(func(n *pnode) bool {
@@ -79,7 +80,7 @@ func (x *extractor) sinkParams(fn *value, names []string) map[string]string {
 			return true
 		}
 		name := n.Text()
-		k := sinkOf(n, body)
+		k := sinkOf(n, body, sender)
 		switch {
 		case k == "":
 			real[name] = true
@@ -102,7 +103,11 @@ func (x *extractor) sinkParams(fn *value, names []string) map[string]string {
 // sinkOf says where a read of a variable goes: into a network call
 // ("network"), a log call ("log"), an if test ("test"), or anywhere else
 // ("").
-func sinkOf(n, body *pnode) string {
+//
+// sender names the module's functions that make a network call: a
+// fire-and-forget call to one (directly or as a thread's target) sends
+// its arguments.
+func sinkOf(n, body *pnode, sender func(string) bool) string {
 	for c, p := n, n.Parent(); p != nil && p != body; c, p = p, p.Parent() {
 		switch p.Type() {
 		case "call":
@@ -111,9 +116,11 @@ func sinkOf(n, body *pnode) string {
 			}
 			callee := compact(p.Field("function").Text())
 			switch {
-			case netSink.MatchString(callee) && discarded(p):
+			case (netSink.MatchString(callee) || sender(callee)) && discarded(p):
 				// Fire and forget: an API wrapper uses what the call
 				// returns; a channel only sends.
+				return "network"
+			case threadStart.MatchString(callee) && sender(threadTarget(p)):
 				return "network"
 			case logSink.MatchString(callee):
 				return "log"
@@ -129,6 +136,54 @@ func sinkOf(n, body *pnode) string {
 		}
 	}
 	return ""
+}
+
+// threadStart is a call that runs a function in the background with the
+// arguments it is given.
+var threadStart = regexp.MustCompile(`^(?:threading\.)?(?:Thread|Timer)$|\.(?:submit|run_in_executor|start_new_thread)$`)
+
+// threadTarget is the function a Thread(target=f, args=(…)) call runs.
+func threadTarget(call *pnode) string {
+	args := call.Field("arguments")
+	if args == nil {
+		return ""
+	}
+	for _, a := range namedNoComments(args) {
+		if k, v := a.Field("name"), a.Field("value"); a.Type() == "keyword_argument" && k != nil && v != nil && k.Text() == "target" {
+			return compact(v.Text())
+		}
+	}
+	return ""
+}
+
+// sends reports whether name is a function defined once at the top of
+// module m whose body makes a network call. Only such a function is read,
+// and only when an argument is passed to it.
+func (x *extractor) sends(m *module, name string) bool {
+	if m.sc == nil || len(m.sc.binds[name]) != 1 || m.sc.binds[name][0].kind != bDef {
+		return false
+	}
+	def := m.sc.binds[name][0].node
+	if found, ok := x.senders[def]; ok {
+		return found
+	}
+	found, steps := false, 0
+	if body := def.Field("body"); body != nil {
+		body.Walk(func(n *pnode) bool {
+			if steps++; found || steps > 20000 {
+				return false
+			}
+			if f := n.Field("function"); n.Type() == "call" && f != nil && netSink.MatchString(compact(f.Text())) {
+				found = true
+			}
+			return !found
+		})
+	}
+	if x.senders == nil {
+		x.senders = map[*pnode]bool{}
+	}
+	x.senders[def] = found
+	return found
 }
 
 // isRead reports an identifier that reads a variable, as opposed to an

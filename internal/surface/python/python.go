@@ -109,11 +109,13 @@ func isTestFile(p string) bool {
 }
 
 type extractor struct {
-	ctx   context.Context
-	src   surface.Source
-	out   *surface.Surface
-	files map[string][]byte // .py files of src.Files by path
-	paths []string          // their paths, sorted
+	ctx context.Context
+	// senders caches sends: whether a function makes a network call.
+	senders map[*pnode]bool
+	src     surface.Source
+	out     *surface.Surface
+	files   map[string][]byte // .py files of src.Files by path
+	paths   []string          // their paths, sorted
 
 	pre     *prepass           // the files parsed ahead, shared with a sandbox
 	mods    map[string]*module // loaded modules by path; nil when unreadable
