@@ -276,6 +276,8 @@ type corpusSet struct {
 var corpusSets = []corpusSet{
 	{"blind2", "Independent blind set 2 (fixtures/poisoning/blind2)",
 		"Written without seeing the rules or any other case, by a separate author; the rules were never tuned on it. Its figures measure generalisation. Measured in sessions 3 and 4.", false},
+	{"blind3", "Independent blind set 3 (fixtures/poisoning/blind3)",
+		"Written blind like blind2/, in session 4, by another author; the rules were never tuned on it. Measured once, at the end of session 4.", false},
 	{"", "Tuning corpus (fixtures/poisoning/malicious and benign)",
 		"The rules were tuned on this set: first on its odd half only, then on all of it.", true},
 	{"tuning2", "Second tuning set (fixtures/poisoning/tuning2)",
