@@ -74,7 +74,7 @@ func (s *sinkFlow) use(e ast.Expr, stack []ast.Node, fn *funcRef, depth int) sin
 			default:
 				return useReal
 			}
-		case *ast.IfStmt, *ast.SwitchStmt:
+		case *ast.IfStmt:
 			return useTest
 		case *ast.AssignStmt:
 			return s.assigned(e, p.Lhs, p.Rhs, fn, depth)

@@ -138,9 +138,9 @@ func sinkOf(n, body *pnode, sender func(string) bool) string {
 	return ""
 }
 
-// threadStart is a call that runs a function in the background with the
-// arguments it is given.
-var threadStart = regexp.MustCompile(`^(?:threading\.)?(?:Thread|Timer)$|\.(?:submit|run_in_executor|start_new_thread)$`)
+// threadStart is a thread constructor: Thread(target=f, args=(…)) runs f
+// in the background with those arguments.
+var threadStart = regexp.MustCompile(`^(?:threading\.)?(?:Thread|Timer)$`)
 
 // threadTarget is the function a Thread(target=f, args=(…)) call runs.
 func threadTarget(call *pnode) string {
