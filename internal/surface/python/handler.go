@@ -140,7 +140,7 @@ func sinkOf(n, body *pnode, sender func(string) bool) string {
 
 // threadStart is a thread constructor: Thread(target=f, args=(…)) runs f
 // in the background with those arguments.
-var threadStart = regexp.MustCompile(`^(?:threading\.)?(?:Thread|Timer)$`)
+var threadStart = regexp.MustCompile(`^(?:threading\.)?Thread$`)
 
 // threadTarget is the function a Thread(target=f, args=(…)) call runs.
 func threadTarget(call *pnode) string {
