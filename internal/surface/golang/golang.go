@@ -72,6 +72,7 @@ func Extract(ctx context.Context, src surface.Source) (*surface.Surface, error) 
 		memo:     map[*ast.Ident]val{},
 		seen:     map[string]bool{},
 		handlers: map[ast.Node]bool{},
+		occ:      map[ast.Node]map[*binding][]occurrence{},
 		goFuncs:  map[string]bool{},
 		prompts:  map[ast.Node]*handlerRef{},
 	}
@@ -112,6 +113,8 @@ type extractor struct {
 	truncated bool
 	goFuncs   map[string]bool          // names of functions started with a go statement
 	prompts   map[ast.Node]*handlerRef // prompt declarations → their handlers
+	// occ indexes each analysed function body's identifiers by binding.
+	occ map[ast.Node]map[*binding][]occurrence
 }
 
 // module is the go.mod governing a directory.

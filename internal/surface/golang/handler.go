@@ -215,15 +215,7 @@ func (u *usage) analyze(fn *funcRef, reqIdx, inIdx, depth int) {
 		set(fn.f.uses[params[inIdx].name], roleIn)
 		fields = u.x.fieldMap(params[inIdx].typ, fn.f)
 	}
-	occ := map[*binding][]occurrence{}
-	ast.PreorderStack(body, nil, func(n ast.Node, stack []ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok {
-			if b := fn.f.uses[id]; b != nil {
-				occ[b] = append(occ[b], occurrence{id: id, stack: slices.Clone(stack)})
-			}
-		}
-		return true
-	})
+	occ := u.x.occurrences(fn)
 	for len(queue) > 0 {
 		b := queue[0]
 		queue = queue[1:]
@@ -233,6 +225,28 @@ func (u *usage) analyze(fn *funcRef, reqIdx, inIdx, depth int) {
 			}
 		}
 	}
+}
+
+// occurrences indexes the identifiers of a function body by the binding
+// they refer to, each with its ancestors; computed once per function.
+func (x *extractor) occurrences(fn *funcRef) map[*binding][]occurrence {
+	key := fn.node()
+	if m, ok := x.occ[key]; ok {
+		return m
+	}
+	m := map[*binding][]occurrence{}
+	if body := fn.body(); body != nil {
+		ast.PreorderStack(body, nil, func(n ast.Node, stack []ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if b := fn.f.uses[id]; b != nil {
+					m[b] = append(m[b], occurrence{id: id, stack: slices.Clone(stack)})
+				}
+			}
+			return true
+		})
+	}
+	x.occ[key] = m
+	return m
 }
 
 // fieldMap maps the Go field names of a struct type to their JSON names.

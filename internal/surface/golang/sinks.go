@@ -30,14 +30,13 @@ type read struct {
 // It is bounded: variables and workspace helpers are followed two levels
 // deep, and a value that goes anywhere it cannot name counts as real use.
 type sinkFlow struct {
-	x   *extractor
-	occ map[ast.Node]map[*binding][]occurrence
+	x *extractor
 }
 
 // sinkParams returns, for each argument read only to be sent off the
 // machine or logged (and perhaps tested), "network" or "log".
 func (x *extractor) sinkParams(reads map[string][]read) map[string]string {
-	s := &sinkFlow{x: x, occ: map[ast.Node]map[*binding][]occurrence{}}
+	s := &sinkFlow{x: x}
 	out := map[string]string{}
 	for name, rs := range reads {
 		var u sinkUse
@@ -128,13 +127,7 @@ func (s *sinkFlow) assigned(e ast.Expr, lhs, rhs []ast.Expr, fn *funcRef, depth 
 	if b == nil {
 		return useReal
 	}
-	var u sinkUse
-	for _, o := range s.occurrences(fn)[b] {
-		if o.id != b.decl {
-			u |= s.use(o.id, o.stack, fn, depth+1)
-		}
-	}
-	return u
+	return s.uses(b, fn, depth)
 }
 
 // helper follows a value passed to a workspace function into its
@@ -149,38 +142,21 @@ func (s *sinkFlow) helper(call *ast.CallExpr, e ast.Expr, fn *funcRef, depth int
 	if i >= len(ps) || ps[i].name == nil {
 		return useReal
 	}
-	b := callee.f.uses[ps[i].name]
-	var u sinkUse
-	for _, o := range s.occurrences(callee)[b] {
-		if o.id != b.decl {
-			u |= s.use(o.id, o.stack, callee, depth+1)
-		}
+	if u := s.uses(callee.f.uses[ps[i].name], callee, depth); u != 0 {
+		return u
 	}
-	if u == 0 {
-		return useReal
-	}
-	return u
+	return useReal // a parameter the helper never reads: nothing to follow
 }
 
-// occurrences indexes the identifiers of a function body by binding.
-func (s *sinkFlow) occurrences(fn *funcRef) map[*binding][]occurrence {
-	key := fn.node()
-	if m, ok := s.occ[key]; ok {
-		return m
+// uses joins where the reads of binding b in fn go.
+func (s *sinkFlow) uses(b *binding, fn *funcRef, depth int) sinkUse {
+	var u sinkUse
+	for _, o := range s.x.occurrences(fn)[b] {
+		if o.id != b.decl {
+			u |= s.use(o.id, o.stack, fn, depth+1)
+		}
 	}
-	m := map[*binding][]occurrence{}
-	if body := fn.body(); body != nil {
-		ast.PreorderStack(body, nil, func(n ast.Node, stack []ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok {
-				if b := fn.f.uses[id]; b != nil {
-					m[b] = append(m[b], occurrence{id: id, stack: slices.Clone(stack)})
-				}
-			}
-			return true
-		})
-	}
-	s.occ[key] = m
-	return m
+	return u
 }
 
 // netFuncs are the standard library's calls that send their arguments off

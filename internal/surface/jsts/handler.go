@@ -302,7 +302,7 @@ func (x *extractor) analyzeFn(fv *value, hasArgs bool) handlerInfo {
 	}
 	hi.known, hi.used, hi.all, hi.outputs = true, b.used, b.all, dedupTexts(b.outputs)
 	if hasArgs && !b.all {
-		hi.sinks = sinkParams(body, b.used, func(name string) bool { return sends(sc.lookup(name)) })
+		hi.sinks = sinkParams(body, b.used, func(name string) bool { return x.sends(sc.lookup(name)) })
 	}
 	x.fnMemo[k] = hi
 	return hi
@@ -745,7 +745,7 @@ func sinkOf(n, body *treesitter.Node, sender func(string) bool) string {
 			switch {
 			case passThrough.MatchString(callee):
 				continue
-			case (netCall.MatchString(callee) || sender(callee)) && discarded(p):
+			case discarded(p) && (netCall.MatchString(callee) || sender(callee)):
 				// Fire and forget: an API wrapper uses what the call
 				// returns; a channel only sends.
 				return "network"
@@ -766,17 +766,16 @@ func sinkOf(n, body *treesitter.Node, sender func(string) bool) string {
 }
 
 // sends reports whether b is a function declared in the module whose body
-// makes a network call.
-func sends(b *binding) bool {
-	if b == nil || b.kind != bFunc || b.node == nil {
+// makes a network call; computed once per function.
+func (x *extractor) sends(b *binding) bool {
+	if b == nil || b.kind != bFunc || b.node == nil || b.node.Field("body") == nil {
 		return false
 	}
-	body := b.node.Field("body")
-	if body == nil {
-		return false
+	if found, ok := x.senders[b]; ok {
+		return found
 	}
 	found, steps := false, 0
-	body.Walk(func(n *treesitter.Node) bool {
+	b.node.Field("body").Walk(func(n *treesitter.Node) bool {
 		if steps++; found || steps > 20000 {
 			return false
 		}
@@ -785,6 +784,7 @@ func sends(b *binding) bool {
 		}
 		return !found
 	})
+	x.senders[b] = found
 	return found
 }
 

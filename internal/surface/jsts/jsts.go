@@ -91,6 +91,7 @@ func extract(ctx context.Context, src surface.Source, maskMin int) (*surface.Sur
 		busyExp:  map[exportKey]bool{},
 		gapSeen:  map[string]bool{},
 		fnMemo:   map[fnKey]handlerInfo{},
+		senders:  map[*binding]bool{},
 		out:      &surface.Surface{Tools: []*surface.Tool{}},
 	}
 	defer x.close()
@@ -183,6 +184,7 @@ type extractor struct {
 	busyExp  map[exportKey]bool
 	gapSeen  map[string]bool
 	fnMemo   map[fnKey]handlerInfo
+	senders  map[*binding]bool  // see sends
 	trees    []*treesitter.Tree // parsed initializers, closed at the end
 	budget   int                // imports left for the current entry file
 	steps    int                // eval calls for the current site

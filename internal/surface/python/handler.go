@@ -116,7 +116,7 @@ func sinkOf(n, body *pnode, sender func(string) bool) string {
 			}
 			callee := compact(p.Field("function").Text())
 			switch {
-			case (netSink.MatchString(callee) || sender(callee)) && discarded(p):
+			case discarded(p) && (netSink.MatchString(callee) || sender(callee)):
 				// Fire and forget: an API wrapper uses what the call
 				// returns; a channel only sends.
 				return "network"
