@@ -40,6 +40,10 @@ var identWhere = map[string]bool{"tool.name": true, "schema.key": true, "prompt.
 // words too.
 var valueWhere = map[string]bool{"schema.enum": true, "schema.default": true, "schema.default.message": true, "schema.examples": true}
 
+// manySpaceKinds is how many kinds of non-ASCII space make a text
+// suspect even when what they spell is not decoded.
+const manySpaceKinds = 5
+
 var (
 	validName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
 	// identLike is a value written as an identifier of three words or more.
@@ -59,6 +63,10 @@ var (
 	}
 	// osc52 is the terminal sequence that sets the clipboard.
 	osc52 = regexp.MustCompile("(?:\x1b\\]|\u009d)52;")
+	// terminalReport asks the terminal to type back its window title or
+	// icon label (CSI 20 t, CSI 21 t) or a setting (DECRQSS): with a
+	// title set just before, that is input chosen by the server.
+	terminalReport = regexp.MustCompile("(?:\x1b\\[|\u009b)2[01]t|(?:\x1bP|\u0090)\\$q")
 	// sentenceEnd ends a sentence (not the dot of a path: ~/.aws).
 	sentenceEnd = regexp.MustCompile(`[.;!?](?:\s|$)|\n|[。！？；]`)
 	// padding is a run of blank lines or spaces long enough to push what
@@ -292,21 +300,6 @@ func (d *detector) text(st site) {
 	pos := st.text.Pos
 	loc := fmt.Sprintf("%s %s", st.owner, where(st.where))
 
-	if len(n.controls) > 0 || n.escapes > 0 {
-		// Escapes written out as text (`\x1b[31m` in a colour tool's
-		// documentation) do nothing in a terminal; real control
-		// characters do.
-		sev := "high"
-		switch {
-		case osc52.MatchString(st.text.Value):
-			// OSC 52 writes the clipboard: what the user pastes next is
-			// the server's choice.
-			sev = "critical"
-		case len(n.controls) == 0:
-			sev = "low"
-		}
-		d.report("TP007", sev, pos, loc+"ansi", "%s contains terminal control characters (%s): %q", loc, describeControls(n), excerpt(visible(st.text.Value)))
-	}
 	m := n
 	if identWhere[st.where] || (valueWhere[st.where] && identLike.MatchString(st.text.Value)) {
 		m = normalize(words(st.text.Value))
@@ -334,10 +327,35 @@ func (d *detector) text(st site) {
 		d.report(rule, sev, pos, loc+h.rule.ID+quote(m, h.lo, h.hi), "%s: %s (%s): %q",
 			loc, strings.ToLower(h.rule.Title), strings.Join(h.signals, " + "), quote(m, h.lo, h.hi))
 	}
-	if len(n.invisibles) > 0 {
+	if len(n.controls) > 0 || n.escapes > 0 {
+		// Escapes written out as text (`\x1b[31m` in a colour tool's
+		// documentation) do nothing in a terminal; real control
+		// characters do.
+		sev := "high"
+		switch {
+		case len(n.controls) == 0:
+			sev = "low"
+		case osc52.MatchString(st.text.Value), terminalReport.MatchString(st.text.Value):
+			// OSC 52 writes the clipboard, and a report request makes the
+			// terminal type text back: what runs next is the server's
+			// choice.
+			sev = "critical"
+		case report.SeverityRank(worst) >= report.SeverityRank("high"):
+			// The controls hide or rewrite text that itself asks for
+			// something dangerous.
+			sev = "critical"
+		}
+		d.report("TP007", sev, pos, loc+"ansi", "%s contains terminal control characters (%s): %q", loc, describeControls(n), excerpt(visible(st.text.Value)))
+	}
+	if len(n.invisibles) > 0 || n.smuggled != "" || n.spaceKinds >= manySpaceKinds {
 		kinds := map[string]int{}
 		for _, iv := range n.invisibles {
 			kinds[iv.kind]++
+		}
+		if n.spaceKinds >= 2 {
+			// Typographic text uses one or two kinds (no-break, thin);
+			// a text that alternates among many spells bits with them.
+			kinds[fmt.Sprintf("space of %d kinds", n.spaceKinds)] = 0
 		}
 		sev := "medium"
 		switch {
@@ -355,7 +373,7 @@ func (d *detector) text(st site) {
 			msg += fmt.Sprintf("; hidden Tags text decodes to %q", excerpt(n.tags))
 		}
 		if n.smuggled != "" {
-			msg += fmt.Sprintf("; variation selectors decode to %q", excerpt(strings.TrimSpace(n.smuggled)))
+			msg += fmt.Sprintf("; hidden characters decode to %q", excerpt(strings.TrimSpace(n.smuggled)))
 		}
 		d.report("TP008", sev, pos, loc+"invisible", "%s", msg)
 	}
@@ -1084,9 +1102,15 @@ func describeControls(n normalized) string {
 	return strings.Join(slices.Compact(parts), ", ")
 }
 
+// describeKinds names the hidden characters of a text, by kind and count
+// (a count of 0 names a kind that is not counted).
 func describeKinds(kinds map[string]int) string {
 	var parts []string
 	for k, c := range kinds {
+		if c == 0 {
+			parts = append(parts, k)
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("%d %s character(s)", c, k))
 	}
 	sort.Strings(parts)

@@ -32,9 +32,13 @@ type normalized struct {
 	controls    []rune
 	// tags is the ASCII text hidden in Unicode Tags characters.
 	tags string
-	// smuggled is text hidden as bytes in a run of variation selectors
-	// (U+FE00–FE0F are bytes 0–15, U+E0100–E01EF bytes 16–255).
+	// smuggled is text hidden in a run of variation selectors (U+FE00–FE0F
+	// are bytes 0–15, U+E0100–E01EF bytes 16–255) or in another covert
+	// channel (covert.go).
 	smuggled string
+	// spaceKinds is how many kinds of non-ASCII space the text uses: many
+	// kinds between ordinary words are a covert channel.
+	spaceKinds int
 	// escapes counts literal escape sequences like "\x1b[" written out.
 	escapes int
 	// confusables is true when letters from another script imitate Latin.
@@ -85,10 +89,16 @@ func invisibleKind(r rune) string {
 		return "zero-width"
 	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F, r == 0x061C:
 		return "bidi"
-	case r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF:
+	case r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF, unicode.Is(unicode.Variation_Selector, r):
 		return "variation-selector"
 	case r >= 0xE000 && r <= 0xF8FF, r >= 0xF0000 && r <= 0xFFFFD, r >= 0x100000 && r <= 0x10FFFD:
 		return "private-use"
+	case unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r),
+		unicode.Is(unicode.Cf, r) && !unicode.Is(unicode.Prepended_Concatenation_Mark, r):
+		// The rest of Unicode's default-ignorable and format characters:
+		// COMBINING GRAPHEME JOINER, Mongolian selectors, interlinear
+		// annotation marks… (not the Arabic number signs, which show).
+		return "zero-width"
 	}
 	return ""
 }
@@ -173,10 +183,14 @@ func normalize(s string) normalized {
 				}
 				n.invisibles = append(n.invisibles, invisible{r, k})
 			case k == "variation-selector":
-				vsBytes = append(vsBytes, vsByte(r))
+				if r >= 0xFE00 {
+					vsBytes = append(vsBytes, vsByte(r))
+				}
 				// One selector after an emoji (or before a keycap mark) is
-				// ordinary presentation; a run of them carries bytes.
-				if !(isEmojiish(prev) && !afterVS) && !strings.HasPrefix(s[i+utf8.RuneLen(r):], "\u20e3") {
+				// ordinary presentation, as is a Mongolian free variation
+				// selector after a Mongolian letter; a run carries bytes.
+				ordinary := isEmojiish(prev) || r < 0xFE00 && unicode.Is(unicode.Mongolian, prev)
+				if !(ordinary && !afterVS) && !strings.HasPrefix(s[i+utf8.RuneLen(r):], "\u20e3") {
 					n.invisibles = append(n.invisibles, invisible{r, k})
 				}
 				afterVS = true
@@ -213,8 +227,14 @@ func normalize(s string) normalized {
 		prev = r
 	}
 	if len(vsBytes) >= 8 && printable(vsBytes) {
-		n.smuggled += string(vsBytes)
+		n.smuggled += string(vsBytes) + "\n"
 	}
+	cv := decodeCovert(s)
+	for _, d := range cv.decoded {
+		n.smuggled += d + "\n"
+	}
+	n.spaceKinds = cv.spaces
+	n.smuggled = strings.TrimSuffix(n.smuggled, "\n")
 	n.tags = tags.String()
 	text := html.UnescapeString(norm.NFKC.String(visible.String()))
 	n.escapes = strings.Count(text, `\x1b[`) + strings.Count(text, `\033[`) + strings.Count(text, `\u001b[`) + strings.Count(text, `\e[`)

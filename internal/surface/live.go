@@ -221,8 +221,26 @@ func flattenNode(root, m map[string]any, depth int) map[string]any {
 		}
 		merged[k] = v
 	}
+	// The null branch of a union is dropped from the normal form, but a
+	// model still reads any text in it: keep that text for scanning.
+	var dropped []any
+	for _, k := range []string{"anyOf", "oneOf"} {
+		branches, _ := m[k].([]any)
+		for _, b := range branches {
+			if bm, _ := b.(map[string]any); bm != nil && bm["type"] == "null" && len(bm) > 1 {
+				dropped = append(dropped, bm)
+			}
+		}
+	}
+	if len(dropped) > 0 {
+		merged[droppedBranches] = dropped
+	}
 	return merged
 }
+
+// droppedBranches holds, in a flattened node, the union branches left out
+// of it; a key no JSON Schema document uses.
+const droppedBranches = "\x00dropped"
 
 func parseSchema(root, m map[string]any, pos analysis.Position, depth int) *Schema {
 	s := &Schema{Pos: pos}

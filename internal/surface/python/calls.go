@@ -99,6 +99,11 @@ func (x *extractor) externalCall(e *env, callee *value, args *pnode, n *pnode, d
 		}
 	case "os.path.abspath", "os.path.realpath", "os.path.normpath":
 		return x.asPath(arg(0))
+	case "chr":
+		// Control characters are often built this way: ESC = chr(27).
+		if v := arg(0); len(pos) == 1 && v.k == kNum && v.isInt && v.num >= 0 && v.num <= 0x10FFFF {
+			return strVal(string(rune(int(v.num))), e.m.pos(n))
+		}
 	case "textwrap.dedent":
 		return mapText(arg(0), dedent)
 	case "inspect.cleandoc":
@@ -246,9 +251,6 @@ func (x *extractor) method(e *env, obj *value, meth string, args, n *pnode, dept
 func (x *extractor) callFunc(e *env, fn *value, args, n *pnode, depth int) *value {
 	body := fn.node.Field("body")
 	ret := singleReturn(body)
-	if ret == nil {
-		return unknown(srcOf(n) + " is computed at run time")
-	}
 	k := keyOf(fn.m, fn.node)
 	if x.calling[k] {
 		return unknown(srcOf(n) + " is recursive")
@@ -283,7 +285,36 @@ func (x *extractor) callFunc(e *env, fn *value, args, n *pnode, depth int) *valu
 		}
 	}
 	fe := &env{m: fn.m, sc: x.funcScope(fn.m, fn.node), vars: vars, parent: outer}
+	if ret == nil {
+		return unknown(srcOf(n)+" is computed at run time", x.returnRT(fe, body, depth)...)
+	}
 	return x.eval(fe, ret, depth+1)
+}
+
+// returnRT are the run-time sources of a function body that cannot be
+// folded to one value: those of its return expressions and of the
+// conditions that choose between them. A description helper that returns
+// os.environ["DESC"] or an HTTP response is as dynamic as a description
+// read in place.
+func (x *extractor) returnRT(e *env, body *pnode, depth int) []rtSource {
+	var out []rtSource
+	if body == nil {
+		return nil
+	}
+	body.Walk(func(c *pnode) bool {
+		switch c.Type() {
+		case "function_definition", "class_definition", "lambda":
+			return false
+		case "return_statement":
+			for _, r := range namedNoComments(c) {
+				out = append(out, x.eval(e, r, depth+1).rt...)
+			}
+			out = append(out, x.conditionRT(e, c, depth)...)
+			return false
+		}
+		return true
+	})
+	return out
 }
 
 // singleReturn is the expression of a body made of one return statement
