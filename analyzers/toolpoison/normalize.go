@@ -3,13 +3,16 @@ package toolpoison
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/ascii85"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"html"
 	"io"
+	"mime/quotedprintable"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -61,9 +64,9 @@ const (
 var (
 	base64Run = regexp.MustCompile(fmt.Sprintf(`[A-Za-z0-9+/_-]{%d,}={0,2}`, minEncodedRun))
 	hexRun    = regexp.MustCompile(fmt.Sprintf(`\b(?:[0-9a-fA-F]{2}){%d,}\b`, minEncodedRun/2))
-	// escapeRun is text written as \uXXXX or \xXX escapes, also word by
+	// escapeRun is text written as \uXXXX, \xXX or octal escapes, also word by
 	// word with the spaces and punctuation left in clear.
-	escapeRun = regexp.MustCompile(`(?i)(?:\\u[0-9a-f]{4}|\\x[0-9a-f]{2})(?:[ \t.,;:!?'-]{0,3}(?:\\u[0-9a-f]{4}|\\x[0-9a-f]{2})){7,}`)
+	escapeRun = regexp.MustCompile(`(?i)(?:\\u[0-9a-f]{4}|\\x[0-9a-f]{2}|\\[0-3][0-7]{2})(?:[ \t.,;:!?'-]{0,3}(?:\\u[0-9a-f]{4}|\\x[0-9a-f]{2}|\\[0-3][0-7]{2})){7,}`)
 	// encodedLayer is a decoded text that is itself wholly an encoded run:
 	// an encoding nested in another.
 	encodedLayer = regexp.MustCompile(fmt.Sprintf(`^(?:[A-Za-z0-9+/_-]{%d,}={0,2}|(?:[0-9a-fA-F]{2}){%d,})$`, minEncodedRun, minEncodedRun/2))
@@ -341,7 +344,9 @@ func isLatinNeighbour(s string, i int) bool {
 }
 
 // decodeRuns decodes base64 and hex runs that yield mostly printable text,
-// within the decoding budget, up to maxDepth nested levels.
+// within the decoding budget, up to maxDepth nested levels; then percent,
+// escape, quoted-printable, character-code and Ascii85 runs, and ROT13 or
+// reversed text next to a cue that names it.
 func decodeRuns(text string) string {
 	var out []string
 	budget := maxDecodedBytes
@@ -403,7 +408,88 @@ func decodeRuns(text string) string {
 			out = append(out, dec)
 		}
 	}
+	for _, run := range qpRun.FindAllString(text, maxDecodes) {
+		if dec, err := io.ReadAll(io.LimitReader(quotedprintable.NewReader(strings.NewReader(run)), maxDecodedBytes)); err == nil && printable(dec) {
+			out = append(out, string(dec))
+		}
+	}
+	for _, run := range charCodeRun.FindAllString(text, maxDecodes) {
+		if dec, ok := charCodes(run); ok {
+			out = append(out, dec)
+		}
+	}
+	out = append(out, ascii85Runs(text)...)
+	// Reversed text is plain to a model told to read it backwards; it is
+	// decoded when it reads better backwards than forwards.
+	if reverseCue.MatchString(text) {
+		if back := reverse(text); functionWords(back) >= 3 && functionWords(back) > functionWords(text) {
+			out = append(out, back)
+		}
+	}
 	return strings.Join(out, "\n")
+}
+
+var (
+	// qpRun is quoted-printable dense enough to hide words (=72=65=61=64).
+	qpRun = regexp.MustCompile(`(?:=[0-9A-F]{2}[A-Za-z0-9 .,]{0,3}|=\r?\n){8,}`)
+	// charCodeRun is a list of character codes (String.fromCharCode(99,
+	// 117, 114, 108), a bytes array).
+	charCodeRun = regexp.MustCompile(`\b(?:\d{2,3}\s*,\s*){7,}\d{2,3}\b`)
+	// ascii85Framed is Adobe's Ascii85 framing; ascii85Cue names the
+	// encoding next to an unframed run.
+	ascii85Framed = regexp.MustCompile(`<~([!-uz\s]{10,})~>`)
+	ascii85Cue    = regexp.MustCompile(`(?i)\b(?:ascii-?85|base-?85|a85|b85|btoa)\b`)
+	ascii85Token  = regexp.MustCompile(`[!-uz]{20,}`)
+	reverseCue    = regexp.MustCompile(`(?i)\bright[\s-]+to[\s-]+left\b|\breversed?\b|\bbackwards?\b|\bin\s+reverse\b|\bmirror(?:ed)?\s+(?:text|order)\b`)
+)
+
+// charCodes decodes a list of character codes when every one is a
+// printable ASCII character.
+func charCodes(run string) (string, bool) {
+	var b strings.Builder
+	for _, f := range strings.Split(run, ",") {
+		c, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || c < 9 || c > 126 || (c < 32 && c != '\n' && c != '\t') {
+			return "", false
+		}
+		b.WriteByte(byte(c))
+	}
+	return b.String(), printable([]byte(b.String()))
+}
+
+// ascii85Runs decodes Ascii85 framed in <~ ~>, and unframed runs in a text
+// that names the encoding.
+func ascii85Runs(text string) []string {
+	var runs []string
+	for _, m := range ascii85Framed.FindAllStringSubmatch(text, maxDecodes) {
+		runs = append(runs, m[1])
+	}
+	if ascii85Cue.MatchString(text) {
+		runs = append(runs, ascii85Token.FindAllString(text, maxDecodes)...)
+	}
+	var out []string
+	for _, r := range runs {
+		src := []byte(strings.Join(strings.Fields(r), ""))
+		dst := make([]byte, 4*len(src)+4)
+		n, _, err := ascii85.Decode(dst, src, true)
+		if err == nil && printable(dst[:n]) {
+			out = append(out, string(dst[:n]))
+		}
+	}
+	return out
+}
+
+// functionWord is a word every English sentence is made of.
+var functionWord = regexp.MustCompile(`(?i)\b(?:the|and|to|of|a|in|is|it|you|for|with|your|this|that|all)\b`)
+
+// functionWords counts the function words of s.
+func functionWords(s string) int { return len(functionWord.FindAllStringIndex(s, -1)) }
+
+// reverse spells s backwards, rune by rune.
+func reverse(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
 }
 
 var (
