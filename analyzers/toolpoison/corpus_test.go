@@ -275,9 +275,11 @@ type corpusSet struct {
 // be read while changing rules; the blind ones are bug reports by number.
 var corpusSets = []corpusSet{
 	{"blind2", "Independent blind set 2 (fixtures/poisoning/blind2)",
-		"Written without seeing the rules or any other case, by a separate author; the rules were never tuned on it. Its figures measure generalisation. Measured in sessions 3 and 4.", false},
+		"Written without seeing the rules or any other case, by a separate author; the rules were never tuned on it. Its figures measure generalisation. Measured in sessions 3, 4 and 5.", false},
 	{"blind3", "Independent blind set 3 (fixtures/poisoning/blind3)",
-		"Written blind like blind2/, in session 4, by another author; the rules were never tuned on it. Measured once, at the end of session 4.", false},
+		"Written blind like blind2/, in session 4, by another author; the rules were never tuned on its cases. Measured in sessions 4 and 5. In session 5 the technique list of its README (not its cases) informed the covert-channel, decoding and markup work, so its invisible-unicode, hidden-markup and ansi-control figures are no longer blind.", false},
+	{"blind4", "Independent blind set 4 (fixtures/poisoning/blind4)",
+		"Written blind like blind3/, in session 5, by another author; neither its cases nor its README were read while the rules changed. Measured once, at the end of session 5.", false},
 	{"", "Tuning corpus (fixtures/poisoning/malicious and benign)",
 		"The rules were tuned on this set: first on its odd half only, then on all of it.", true},
 	{"tuning2", "Second tuning set (fixtures/poisoning/tuning2)",
