@@ -24,8 +24,13 @@ func covertZeroWidth(r rune) bool {
 }
 
 // minCovertRun is the fewest hidden characters worth decoding: below it a
-// run carries too few bytes to be an instruction.
-const minCovertRun = 16
+// run carries too few bytes to be an instruction. maxCovertRun bounds the
+// work on hostile input: 32 Ki characters carry at least 4 KiB of text,
+// more than any instruction needs.
+const (
+	minCovertRun = 16
+	maxCovertRun = 32 << 10
+)
 
 // covert is what the covert channels of a text decode to.
 type covert struct {
@@ -63,17 +68,23 @@ func decodeCovert(s string) covert {
 	for _, r := range s {
 		switch {
 		case r >= 0xE000 && r <= 0xE0FF:
-			pua = append(pua, r)
+			if len(pua) < maxCovertRun {
+				pua = append(pua, r)
+			}
 			continue
 		case covertZeroWidth(r):
-			zw = append(zw, r)
+			if len(zw) < maxCovertRun {
+				zw = append(zw, r)
+			}
 			continue
 		case r >= 0xFE00 && r <= 0xFE0F:
-			vs = append(vs, r)
+			if len(vs) < maxCovertRun {
+				vs = append(vs, r)
+			}
 			continue
 		}
 		flush()
-		if i := slices.Index(spaceKinds, r); i >= 0 {
+		if i := slices.Index(spaceKinds, r); i >= 0 && len(gaps) < maxCovertRun {
 			gaps = append(gaps, byte(i))
 			if r != ' ' {
 				seen[r] = true

@@ -123,3 +123,18 @@ func TestDefaultIgnorables(t *testing.T) {
 		}
 	}
 }
+
+// FuzzNormalize: any text, hostile or broken, normalises without panicking
+// and decodes a bounded amount of hidden text.
+func FuzzNormalize(f *testing.F) {
+	f.Add(hideInSpaces(hiddenOrder))
+	f.Add("Lists" + hideBase4(hiddenOrder, [4]rune{0x2060, 0x200B, 0xFEFF, 0x200D}))
+	f.Add("<~87cURD]i,\"Ebo80~> =72=65=61 114,101,97,100 \\162\\145 read right to left")
+	f.Add(strings.Repeat("\u200b\u200c", 5000))
+	f.Fuzz(func(t *testing.T, s string) {
+		n := normalize(s)
+		if len(n.smuggled) > 8*len(s)+64 {
+			t.Fatalf("decoded %d bytes from %d", len(n.smuggled), len(s))
+		}
+	})
+}
