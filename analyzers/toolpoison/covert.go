@@ -3,8 +3,7 @@ package toolpoison
 import "slices"
 
 // Covert channels: text hidden in characters that render as nothing or as
-// an ordinary space, beyond the Tags block and one-byte variation
-// selectors (decoded in normalize). Each scheme below has been published
+// an ordinary space, beyond the Tags block (decoded in normalize). Each scheme below has been published
 // as a way to smuggle instructions past a human reviewer; a decoding counts
 // only when it yields readable text (see printable), so that ordinary
 // emoji sequences, joiners and typographic spaces decode to nothing.
@@ -56,12 +55,19 @@ func decodeCovert(s string) covert {
 		if len(zw) >= minCovertRun {
 			c.add(symbolBits(zw)...)
 		}
-		if len(vs) >= minCovertRun {
-			nibbles := make([]byte, len(vs))
+		if len(vs) >= 8 {
+			// One selector per byte (U+FE00–FE0F are 0–15, U+E0100–E01EF
+			// 16–255), or, from the first 16 only, one per nibble.
+			b := make([]byte, len(vs))
+			nibbles := true
 			for i, r := range vs {
-				nibbles[i] = byte(r - 0xFE00)
+				b[i] = vsByte(r)
+				nibbles = nibbles && r <= 0xFE0F
 			}
-			c.add(nibbleBytes(nibbles)...)
+			c.add(b)
+			if nibbles && len(vs) >= minCovertRun {
+				c.add(nibbleBytes(b)...)
+			}
 		}
 		pua, zw, vs = pua[:0], zw[:0], vs[:0]
 	}
@@ -77,7 +83,7 @@ func decodeCovert(s string) covert {
 				zw = append(zw, r)
 			}
 			continue
-		case r >= 0xFE00 && r <= 0xFE0F:
+		case r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF:
 			if len(vs) < maxCovertRun {
 				vs = append(vs, r)
 			}
@@ -171,4 +177,12 @@ func permutations(n int) [][]int {
 		}
 	}
 	return out
+}
+
+// vsByte is the byte a variation selector stands for in emoji smuggling.
+func vsByte(r rune) byte {
+	if r >= 0xE0100 {
+		return byte(r - 0xE0100 + 16)
+	}
+	return byte(r - 0xFE00)
 }

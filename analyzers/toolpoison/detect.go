@@ -352,11 +352,6 @@ func (d *detector) text(st site) {
 		for _, iv := range n.invisibles {
 			kinds[iv.kind]++
 		}
-		if n.spaceKinds >= 2 {
-			// Typographic text uses one or two kinds (no-break, thin);
-			// a text that alternates among many spells bits with them.
-			kinds[fmt.Sprintf("space of %d kinds", n.spaceKinds)] = 0
-		}
 		sev := "medium"
 		switch {
 		case n.tags != "" || n.smuggled != "":
@@ -368,7 +363,7 @@ func (d *detector) text(st site) {
 			// split the trigger words so that filters miss them.
 			sev = "high"
 		}
-		msg := fmt.Sprintf("%s contains %s: %q", loc, describeKinds(kinds), excerpt(visible(st.text.Value)))
+		msg := fmt.Sprintf("%s contains %s: %q", loc, describeKinds(kinds, n.spaceKinds), excerpt(visible(st.text.Value)))
 		if n.tags != "" {
 			msg += fmt.Sprintf("; hidden Tags text decodes to %q", excerpt(n.tags))
 		}
@@ -1102,16 +1097,16 @@ func describeControls(n normalized) string {
 	return strings.Join(slices.Compact(parts), ", ")
 }
 
-// describeKinds names the hidden characters of a text, by kind and count
-// (a count of 0 names a kind that is not counted).
-func describeKinds(kinds map[string]int) string {
+// describeKinds names the hidden characters of a text by kind and count,
+// and the kinds of space it uses when there are several: typographic text
+// uses one or two (no-break, thin), a covert channel many.
+func describeKinds(kinds map[string]int, spaceKinds int) string {
 	var parts []string
 	for k, c := range kinds {
-		if c == 0 {
-			parts = append(parts, k)
-			continue
-		}
 		parts = append(parts, fmt.Sprintf("%d %s character(s)", c, k))
+	}
+	if spaceKinds >= 2 {
+		parts = append(parts, fmt.Sprintf("spaces of %d kinds", spaceKinds))
 	}
 	sort.Strings(parts)
 	return "invisible characters (" + strings.Join(parts, ", ") + ")"

@@ -35,9 +35,8 @@ type normalized struct {
 	controls    []rune
 	// tags is the ASCII text hidden in Unicode Tags characters.
 	tags string
-	// smuggled is text hidden in a run of variation selectors (U+FE00–FE0F
-	// are bytes 0–15, U+E0100–E01EF bytes 16–255) or in another covert
-	// channel (covert.go).
+	// smuggled is text hidden in a covert channel (covert.go): variation
+	// selectors, private-use or zero-width characters, kinds of space.
 	smuggled string
 	// spaceKinds is how many kinds of non-ASCII space the text uses: many
 	// kinds between ordinary words are a covert channel.
@@ -92,7 +91,7 @@ func invisibleKind(r rune) string {
 		return "zero-width"
 	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F, r == 0x061C:
 		return "bidi"
-	case r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF, unicode.Is(unicode.Variation_Selector, r):
+	case unicode.Is(unicode.Variation_Selector, r):
 		return "variation-selector"
 	case r >= 0xE000 && r <= 0xF8FF, r >= 0xF0000 && r <= 0xFFFFD, r >= 0x100000 && r <= 0x10FFFD:
 		return "private-use"
@@ -161,7 +160,6 @@ var confusable = map[rune]rune{
 func normalize(s string) normalized {
 	var n normalized
 	var visible, tags strings.Builder
-	var vsBytes []byte
 	prev, afterVS := rune(0), false
 	skipTo := 0
 	for i, r := range s {
@@ -186,9 +184,6 @@ func normalize(s string) normalized {
 				}
 				n.invisibles = append(n.invisibles, invisible{r, k})
 			case k == "variation-selector":
-				if r >= 0xFE00 {
-					vsBytes = append(vsBytes, vsByte(r))
-				}
 				// One selector after an emoji (or before a keycap mark) is
 				// ordinary presentation, as is a Mongolian free variation
 				// selector after a Mongolian letter; a run carries bytes.
@@ -208,10 +203,6 @@ func normalize(s string) normalized {
 			continue
 		}
 		afterVS = false
-		if len(vsBytes) >= 8 && printable(vsBytes) {
-			n.smuggled += string(vsBytes) + "\n"
-		}
-		vsBytes = vsBytes[:0]
 		// A carriage return not followed by a newline returns the cursor:
 		// a terminal overprints what came before it.
 		bareCR := r == '\r' && !strings.HasPrefix(s[i+1:], "\n")
@@ -229,15 +220,9 @@ func normalize(s string) normalized {
 		visible.WriteRune(r)
 		prev = r
 	}
-	if len(vsBytes) >= 8 && printable(vsBytes) {
-		n.smuggled += string(vsBytes) + "\n"
-	}
 	cv := decodeCovert(s)
-	for _, d := range cv.decoded {
-		n.smuggled += d + "\n"
-	}
+	n.smuggled = strings.Join(cv.decoded, "\n")
 	n.spaceKinds = cv.spaces
-	n.smuggled = strings.TrimSuffix(n.smuggled, "\n")
 	n.tags = tags.String()
 	text := html.UnescapeString(norm.NFKC.String(visible.String()))
 	n.escapes = strings.Count(text, `\x1b[`) + strings.Count(text, `\033[`) + strings.Count(text, `\u001b[`) + strings.Count(text, `\e[`)
@@ -286,14 +271,6 @@ func fold(s string) string {
 // folded copy a version or a unit ("v1", "p95") only becomes noise.
 func hexDigest(w string) bool {
 	return len(w) >= 6 && strings.Trim(w, "0123456789abcdef") == ""
-}
-
-// vsByte is the byte a variation selector stands for in emoji smuggling.
-func vsByte(r rune) byte {
-	if r >= 0xE0100 {
-		return byte(r - 0xE0100 + 16)
-	}
-	return byte(r - 0xFE00)
 }
 
 // words spells an identifier as words (snake_case, kebab-case, dotted and

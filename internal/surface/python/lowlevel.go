@@ -154,6 +154,15 @@ func (x *extractor) item(it *value, keys ...string) (*value, analysis.Position, 
 	return nil, analysis.Position{}, false
 }
 
+// optText is the text of an optional field of a listed item: nil when the
+// field is absent or None.
+func (x *extractor) optText(c *collector, it *value, field, key string) *surface.Text {
+	if v, at, ok := x.item(it, key); ok && v.k != kNone {
+		return c.textPtr(field, v, at)
+	}
+	return nil
+}
+
 // lowTool builds a tool from a listed Tool(…).
 func (x *extractor) lowTool(it *value, pattern string) *surface.Tool {
 	c := newCollector()
@@ -164,12 +173,8 @@ func (x *extractor) lowTool(it *value, pattern string) *surface.Tool {
 		t.Name = surface.Text{Resolution: surface.Unresolved, Reason: "no name is given", Pos: t.Pos}
 		c.worsen(surface.Unresolved, "name: no name is given")
 	}
-	if v, at, ok := x.item(it, "title"); ok && v.k != kNone {
-		t.Title = c.textPtr("title", v, at)
-	}
-	if v, at, ok := x.item(it, "description"); ok && v.k != kNone {
-		t.Description = c.textPtr("description", v, at)
-	}
+	t.Title = x.optText(c, it, "title", "title")
+	t.Description = x.optText(c, it, "description", "description")
 	sc := &schemaCtx{x: x, fw: fwLowLevel, c: c}
 	if v, _, ok := x.item(it, "inputSchema", "input_schema"); ok {
 		t.InputSchema = sc.schemaFromValue(v, "inputSchema", 0)
@@ -196,21 +201,15 @@ func (x *extractor) lowPrompt(it *value, pattern string) *surface.Prompt {
 	} else {
 		p.Name = surface.Text{Resolution: surface.Unresolved, Reason: "no name is given", Pos: p.Pos}
 	}
-	if v, at, ok := x.item(it, "title"); ok && v.k != kNone {
-		p.Title = c.textPtr("title", v, at)
-	}
-	if v, at, ok := x.item(it, "description"); ok && v.k != kNone {
-		p.Description = c.textPtr("description", v, at)
-	}
+	p.Title = x.optText(c, it, "title", "title")
+	p.Description = x.optText(c, it, "description", "description")
 	if v, _, ok := x.item(it, "arguments"); ok && v.k == kList {
 		for _, a := range v.items {
 			var arg surface.PromptArg
 			if n, at, ok := x.item(a, "name"); ok {
 				arg.Name = c.text("arguments.name", n, at)
 			}
-			if d, at, ok := x.item(a, "description"); ok && d.k != kNone {
-				arg.Description = c.textPtr("arguments.description", d, at)
-			}
+			arg.Description = x.optText(c, a, "arguments.description", "description")
 			if r, _, ok := x.item(a, "required"); ok {
 				arg.Required, _ = truthy(r)
 			}
@@ -235,12 +234,8 @@ func (x *extractor) lowResource(it *value, pattern string) *surface.Resource {
 	} else {
 		r.Name = surface.Text{Resolution: surface.Unresolved, Reason: "no name is given", Pos: r.Pos}
 	}
-	if v, at, ok := x.item(it, "title"); ok && v.k != kNone {
-		r.Title = c.textPtr("title", v, at)
-	}
-	if v, at, ok := x.item(it, "description"); ok && v.k != kNone {
-		r.Description = c.textPtr("description", v, at)
-	}
+	r.Title = x.optText(c, it, "title", "title")
+	r.Description = x.optText(c, it, "description", "description")
 	if v, _, ok := x.item(it, "mimeType", "mime_type"); ok {
 		r.MimeType, _ = v.resolvedStr()
 	}
